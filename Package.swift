@@ -1,0 +1,27 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Gradus: Tensor ← Autograd ← Zoo, and the `zoo` command line on top.
+// CBLAS is the one target that sees OpenBLAS/LAPACKE (Debian: libopenblas-dev, liblapacke-dev).
+let package = Package(
+    name: "Gradus",
+    products: [
+        .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "Autograd", targets: ["Autograd"]),
+        .library(name: "Zoo", targets: ["Zoo"]),
+        .executable(name: "zoo", targets: ["ZooCommandLine"]),
+    ],
+    targets: [
+        .target(
+            name: "CBLAS",
+            linkerSettings: [.linkedLibrary("openblas"), .linkedLibrary("lapacke")]
+        ),
+        .target(name: "Tensor", dependencies: ["CBLAS"]),
+        .target(name: "Autograd", dependencies: ["Tensor"]),
+        .target(name: "Zoo", dependencies: ["Tensor", "Autograd"]),
+        .executableTarget(name: "ZooCommandLine", dependencies: ["Tensor", "Autograd", "Zoo"]),
+        .target(name: "_TestSupport", dependencies: ["Tensor"], path: "Tests/_TestSupport"),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "_TestSupport"], resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+// The Autograd library: see issue 3. It builds on Tensor.
+@_exported import Tensor

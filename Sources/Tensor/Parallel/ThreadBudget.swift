@@ -1,0 +1,61 @@
+import CBLAS
+import Dispatch
+import Synchronization
+
+/// The one thread budget shared by the kernels' parallel loops, OpenBLAS and the data loader
+/// (DESIGN.md, decision 4), so that nothing oversubscribes the cores.
+///
+/// Results never depend on it: parallel loops split work at boundaries fixed by the problem size,
+/// and reductions combine partial results in a fixed order.
+public enum ThreadBudget {
+    private static let current = Mutex(ThreadBudget.defaultCount)
+
+    /// The number of cores this process may use.
+    public static var defaultCount: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+
+    /// The number of threads kernels may use (default: the number of cores).
+    public static var count: Int {
+        get { current.withLock { $0 } }
+        set {
+            let value = max(1, newValue)
+            current.withLock { $0 = value }
+            openblas_set_num_threads(Int32(value))
+        }
+    }
+
+    /// OpenBLAS's description of itself (version, kernel, threading), for checkpoint metadata.
+    public static var blasConfiguration: String {
+        String(cString: openblas_get_config())
+    }
+}
+
+/// Runs `body` over `0..<count` split into chunks of at least `grain` items, on up to
+/// `ThreadBudget.count` threads. Chunk boundaries depend only on `count` and `grain`.
+///
+/// - Parameter body: receives a half-open range of items; ranges never overlap.
+public func parallelChunks(count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
+    guard count > 0 else { return }
+    let chunkSize = max(grain, 1)
+    let chunks = (count + chunkSize - 1) / chunkSize
+    let threads = min(ThreadBudget.count, chunks)
+    if threads <= 1 {
+        body(0..<count)
+        return
+    }
+    // Each thread takes a contiguous run of whole chunks.
+    withoutActuallyEscaping(body) { escapingBody in
+        // The chunks are disjoint, so the kernels' captured pointers are never written by two threads.
+        nonisolated(unsafe) let body = escapingBody
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            let firstChunk = chunks * thread / threads
+            let endChunk = chunks * (thread + 1) / threads
+            let start = firstChunk * chunkSize
+            let end = min(endChunk * chunkSize, count)
+            if start < end { body(start..<end) }
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
