@@ -11,12 +11,15 @@ let package = Package(
         .library(name: "Zoo", targets: ["Zoo"]),
         .executable(name: "zoo", targets: ["ZooCommandLine"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    ],
     targets: [
         .target(
             name: "CBLAS",
             linkerSettings: [.linkedLibrary("openblas"), .linkedLibrary("lapacke")]
         ),
-        .target(name: "Tensor", dependencies: ["CBLAS"]),
+        .target(name: "Tensor", dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "Autograd", dependencies: ["Tensor"]),
         .target(name: "Zoo", dependencies: ["Tensor", "Autograd"]),
         .executableTarget(name: "ZooCommandLine", dependencies: ["Tensor", "Autograd", "Zoo"]),

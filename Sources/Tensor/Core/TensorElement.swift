@@ -1,3 +1,5 @@
+import RealModule
+
 /// The element types a `Tensor` can hold, and what each one can do.
 ///
 /// `TensorElement` is anything stored in a tensor (floats, integers, `Bool` masks).
@@ -32,7 +34,7 @@ public protocol NumericTensorElement: TensorElement, Numeric, Comparable {
     var doubleValue: Double { get }
 }
 
-public protocol FloatingPointTensorElement: NumericTensorElement, BinaryFloatingPoint, SIMDScalar
+public protocol FloatingPointTensorElement: NumericTensorElement, BinaryFloatingPoint, Real, SIMDScalar
 where Self.RawSignificand: FixedWidthInteger {
     /// Converts a `Double` literal computed in higher precision (a constant, a random number).
     init(_ value: Double)
