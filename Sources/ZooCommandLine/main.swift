@@ -1,12 +1,11 @@
+// The `zoo` command line. Until the zoo's models land (issues 6–8) it shows the Tensor library.
 import Zoo
-import Foundation
 
-let n = 1 << 22
-let a = Tensor<Float>(shape: [n], scalars: (0..<n).map { Float($0 % 100) })
-let b = Tensor<Float>(shape: [n], scalars: (0..<n).map { Float($0 % 7) })
-var c = a + b
-for _ in 0..<3 { c = a + b }
-let start = Date()
-for _ in 0..<50 { c = a + b }
-let seconds = Date().timeIntervalSince(start) / 50
-print("add 4M floats: \(seconds * 1e3) ms, \(Double(3 * n * 4) / seconds / 1e9) GB/s", c[5])
+let x = Tensor<Float>(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
+print("x =", x.debugDescription)
+print("\nx.transposed() — a view over the same storage, strides \(x.transposed().strides):")
+print(x.transposed())
+print("\nx + [10, 20, 30] — broadcasting the row over both rows:")
+print(x + Tensor<Float>([10, 20, 30]))
+print("\nx.sliced(axis: 1, from: 0, by: 2) — every second column, also a view:")
+print(x.sliced(axis: 1, from: 0, by: 2))
