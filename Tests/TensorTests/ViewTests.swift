@@ -94,3 +94,21 @@ import _TestSupport
         #expect(empty.transposed().contiguous().shape == [5, 0])
     }
 }
+
+@Suite struct AssignmentTests {
+    @Test func assignWritesThroughAStridedRegion() {
+        var x = Tensor<Float>.zeros([3, 4])
+        x.assign(Tensor<Float>(shape: [3, 2], scalars: [1, 2, 3, 4, 5, 6]), into: { $0.sliced(axis: 1, from: 1, by: 2) })
+        #expect(x.scalars == [0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6])
+        x.assign(Tensor<Float>(9), into: { $0.selecting(0) })  // a broadcast scalar
+        #expect(x.scalars == [9, 9, 9, 9, 0, 3, 0, 4, 0, 5, 0, 6])
+    }
+
+    @Test func assignCopiesSharedStorageFirst() {
+        let original = Tensor<Float>.zeros([2, 2])
+        var x = original
+        x.assign(Tensor<Float>([1, 2]), into: { $0.transposed().selecting(1) })  // column 1
+        #expect(x.scalars == [0, 1, 0, 2])
+        #expect(original.scalars == [0, 0, 0, 0])
+    }
+}
