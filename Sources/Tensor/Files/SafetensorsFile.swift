@@ -33,7 +33,7 @@ public struct SafetensorsFile: Sendable, Equatable {
     /// - Throws: `TensorFileError` naming the file when it cannot be read, is truncated, has a
     ///   malformed header, an unsupported dtype, or offsets that do not fit the data.
     public init(contentsOf url: URL) throws {
-        let data = try TensorFileIO.contents(of: url, remedy: FileRemedy.safetensors)
+        let data = try TensorFileIO.contents(of: url)
         self = try data.withUnsafeBytes { try SafetensorsFile.decode($0, path: url.path) }
     }
 

@@ -38,7 +38,7 @@ extension AnyTensor {
     /// - Throws: `TensorFileError` naming the file when it cannot be read, is not a `.npy` file,
     ///   is truncated, or holds an unsupported dtype.
     public init(contentsOfNpy url: URL) throws {
-        let data = try TensorFileIO.contents(of: url, remedy: FileRemedy.npy)
+        let data = try TensorFileIO.contents(of: url)
         self = try data.withUnsafeBytes { try AnyTensor.decodeNpy($0, path: url.path) }
     }
 

@@ -10,7 +10,7 @@ import Darwin
 /// (DESIGN.md, decision 9). Rename within one file system replaces the old file in one step.
 enum TensorFileIO {
     /// The file's bytes (memory-mapped when the system allows), or an error naming the file.
-    static func contents(of url: URL, remedy: String) throws -> Data {
+    static func contents(of url: URL) throws -> Data {
         do {
             return try Data(contentsOf: url, options: .mappedIfSafe)
         } catch {
