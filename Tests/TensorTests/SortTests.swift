@@ -46,6 +46,21 @@ import _TestSupport
         #expect(x.topK(2, largest: false).indices.scalars == [4, 2])
     }
 
+    @Test func topKHandlesNotANumberOnTheHeapPath() {
+        // Lines of 40 with k = 3 take the heap path; a NaN at index 0 starts as the heap's root.
+        var values = (0..<40).map { Double(($0 * 7) % 40) }
+        values[0] = .nan
+        values[5] = .nan
+        let x = Tensor<Double>(values)
+        let largest = x.topK(3)
+        #expect(largest.indices.scalars == [0, 5, 17])
+        #expect(largest.indices == x.argsort(descending: true).sliced(axis: 0, to: 3))
+        let smallest = x.topK(3, largest: false)
+        #expect(smallest.indices.scalars == [23, 6, 29])
+        #expect(smallest.indices == x.argsort().sliced(axis: 0, to: 3))
+        #expect(smallest.values.scalars.allSatisfy { !$0.isNaN })
+    }
+
     @Test func zeroSizeDimensions() {
         let empty = Tensor<Double>.zeros([3, 0])
         #expect(empty.sorted().values.shape == [3, 0])

@@ -49,12 +49,26 @@ func selectTop<Scalar: NumericTensorElement>(
     }
     for index in 0..<k { heap[index] = (row[index * stride], index) }
     for start in Swift.stride(from: k / 2 - 1, through: 0, by: -1) { siftDown(start) }
-    // Later elements have larger indices, so they enter only when strictly ahead of the root.
-    for index in k..<count {
-        let candidate = (row[index * stride], index)
-        if comesAfter(heap[0], candidate) {
-            heap[0] = candidate
-            siftDown(0)
+    // Later elements have larger indices, so on a tie with the root they sort after it and stay
+    // out: a candidate enters only when its value is strictly ahead of the root's. The test is
+    // spelled out per direction so that the scan, which dominates for k ≪ n, is two comparisons.
+    var threshold = heap[0].0
+    @inline(__always) func replaceRoot(_ index: Int, _ value: Scalar) {
+        heap[0] = (value, index)
+        siftDown(0)
+        threshold = heap[0].0
+    }
+    if descending {
+        for index in k..<count {
+            let value = row[index * stride]
+            // Ahead when larger, or NaN (the largest) over a number.
+            if value > threshold || (value != value && threshold == threshold) { replaceRoot(index, value) }
+        }
+    } else {
+        for index in k..<count {
+            let value = row[index * stride]
+            // Ahead when smaller, or any number under a NaN root.
+            if value < threshold || (threshold != threshold && value == value) { replaceRoot(index, value) }
         }
     }
 }
