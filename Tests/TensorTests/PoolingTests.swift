@@ -105,7 +105,7 @@ struct MaxPoolCase: Sendable, CustomTestStringConvertible {
     }
 
     @Test func broadcastInputMatchesItsCopy() {
-        let image: Tensor<Float> = wave([1, 3, 8, 7])
+        let image: Tensor<Float> = ConvolutionSamples.wave([1, 3, 8, 7])
         let batch = image.expanded(to: [4, 3, 8, 7])
         #expect(maxPool2d(batch, kernelSize: 3, stride: 2, padding: 1).values
                 == maxPool2d(batch.copied(), kernelSize: 3, stride: 2, padding: 1).values)
@@ -115,8 +115,8 @@ struct MaxPoolCase: Sendable, CustomTestStringConvertible {
 
     @Test func resultsDoNotDependOnTheThreadCount() {
         // 128 planes of 32 × 32: several chunks per thread.
-        let x: Tensor<Float> = wave([4, 32, 32, 32])
-        let gy: Tensor<Float> = wave([4, 32, 16, 16], phase: 1)
+        let x: Tensor<Float> = ConvolutionSamples.wave([4, 32, 32, 32])
+        let gy: Tensor<Float> = ConvolutionSamples.wave([4, 32, 16, 16], phase: 1)
         func run() -> [Tensor<Float>] {
             let (values, indices) = maxPool2d(x, kernelSize: 3, stride: 2, padding: 1)
             return [values, maxPool2dBackward(gy, indices: indices, inputShape: x.shape),
@@ -124,8 +124,8 @@ struct MaxPoolCase: Sendable, CustomTestStringConvertible {
                     avgPool2dBackward(gy, inputShape: x.shape, kernelSize: 3, stride: 2, padding: 1),
                     adaptiveAvgPool2d(x, outputSize: 5), adaptiveAvgPool2dBackward(gy, inputShape: x.shape)]
         }
-        let one = withThreadBudget(1, run)
-        let two = withThreadBudget(2, run)
+        let one = ConvolutionSamples.withThreadBudget(1, run)
+        let two = ConvolutionSamples.withThreadBudget(2, run)
         for (a, b) in zip(one, two) { #expect(a == b) }
     }
 

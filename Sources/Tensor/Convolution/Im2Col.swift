@@ -79,7 +79,12 @@ func col2im<Scalar: FloatingPointTensorElement>(
                     guard inputRow >= 0 && inputRow < g.height else { continue }
                     let source = row + outputRow * outputWidth + low
                     let destination = plane + inputRow * g.width + low * g.stride.width + columnOffset
-                    for index in 0..<(high - low) { destination[index * g.stride.width] += source[index] }
+                    if g.stride.width == 1 {
+                        // A separate loop with a constant stride, so that the compiler vectorizes it.
+                        for index in 0..<(high - low) { destination[index] += source[index] }
+                    } else {
+                        for index in 0..<(high - low) { destination[index * g.stride.width] += source[index] }
+                    }
                 }
                 row += g.columnCount
             }
@@ -90,8 +95,8 @@ func col2im<Scalar: FloatingPointTensorElement>(
 extension BLAS {
     /// `C ← α · op(A) · op(B) + β · C` on whatever thread count OpenBLAS has now.
     ///
-    /// Used inside a parallel batch loop, where the caller has set OpenBLAS to one thread for the
-    /// whole loop: `gemm` would change the process-wide thread count from several threads at once.
+    /// The convolution kernels set OpenBLAS to one thread for their whole run and split the work
+    /// themselves; `gemm` would change the process-wide thread count from several threads at once.
     static func gemmOnCurrentThreads<Scalar: FloatingPointTensorElement>(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         alpha: Scalar, a: UnsafePointer<Scalar>, lda: Int,
@@ -117,30 +122,31 @@ extension BLAS {
     }
 }
 
-/// Runs `body` over the images `0..<batch`, split across the thread budget one image per chunk.
+/// Runs `body` over the images `0..<batch` with OpenBLAS on one thread.
 ///
-/// `body(images, parallel)` learns whether other threads run beside it: if so OpenBLAS has been
-/// set to one thread for the whole loop (the cores are already busy with other images) and the
-/// body must call `BLAS.gemmOnCurrentThreads`; if not it may call `BLAS.gemm`, which lets a large
-/// product use every core. OpenBLAS splits a product over rows and columns, never over the inner
-/// dimension, so both give the same bits.
-func forEachImageChunk(batch: Int, _ body: (Range<Int>, Bool) -> Void) {
+/// Several images are split across the thread budget, one image per chunk. A single image is left
+/// to `body`, whose products then split their columns across the threads (`splitColumns: true`).
+/// Either way every product runs on one BLAS thread over a block fixed by the problem size: OpenBLAS
+/// on several threads gives different bits than on one (seen with 0.3.21), and the results must
+/// not depend on the thread count.
+func forEachImageChunk(batch: Int, _ body: (_ images: Range<Int>, _ splitColumns: Bool) -> Void) {
+    guard batch > 0 else { return }
     let threads = ThreadBudget.count
-    guard threads > 1 && batch > 1 else {
-        if batch > 0 { body(0..<batch, false) }
-        return
-    }
     openblas_set_num_threads(1)
     defer { openblas_set_num_threads(Int32(threads)) }
-    parallelChunks(count: batch, grain: 1) { images in body(images, true) }
+    if batch == 1 {
+        body(0..<1, true)
+    } else {
+        parallelChunks(count: batch, grain: 1) { images in body(images, false) }
+    }
 }
 
-/// `C ← α · op(A) · op(B) + β · C`, through `BLAS.gemm` outside a parallel loop and
-/// `BLAS.gemmOnCurrentThreads` inside one. An empty inner dimension gives `β · C` (BLAS rejects a
-/// leading dimension of 0).
+/// `C ← op(A) · B + β · C` (`B` as stored, or transposed) on the current BLAS threads, optionally
+/// with the columns of `C` split into blocks across the thread budget. The blocks depend only on
+/// `n`. An empty inner dimension gives `β · C` (BLAS rejects a leading dimension of 0).
 @inline(__always)
 func convolutionGemm<Scalar: FloatingPointTensorElement>(
-    parallel: Bool, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+    splitColumns: Bool, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     a: UnsafePointer<Scalar>, lda: Int, b: UnsafePointer<Scalar>, ldb: Int,
     beta: Scalar, c: UnsafeMutablePointer<Scalar>, ldc: Int
 ) {
@@ -152,11 +158,15 @@ func convolutionGemm<Scalar: FloatingPointTensorElement>(
         }
         return
     }
-    if parallel {
-        BLAS.gemmOnCurrentThreads(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
-                                  a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-    } else {
-        BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
-                  a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    // Blocks of at least 128 columns, a multiple of 16, about n / 8 wide.
+    let width = splitColumns ? max(128, ((n + 7) / 8 + 15) / 16 * 16) : n
+    let blocks = (n + width - 1) / width
+    parallelChunks(count: blocks, grain: 1) { range in
+        for block in range {
+            let start = block * width
+            BLAS.gemmOnCurrentThreads(transposeA: transposeA, transposeB: transposeB, m: m, n: min(width, n - start),
+                                      k: k, alpha: 1, a: a, lda: lda, b: b + (transposeB ? start * ldb : start),
+                                      ldb: ldb, beta: beta, c: c + start, ldc: ldc)
+        }
     }
 }

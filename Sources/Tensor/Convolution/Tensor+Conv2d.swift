@@ -16,7 +16,7 @@ func conv2dForward<Scalar: FloatingPointTensorElement>(
     let biasBase = bias.map { UnsafePointer($0.storage.base + $0.offset) }
     let outputBase = result.storage.base
     let groupWeightCount = g.groupOutputChannels * g.columnRows
-    forEachImageChunk(batch: g.batch) { images, parallel in
+    forEachImageChunk(batch: g.batch) { images, splitColumns in
         // One column buffer per chunk, from the buffer cache.
         let columns = Tensor<Scalar>(uninitializedShape: [g.columnsAreImage ? 0 : g.columnRows * g.columnCount])
         for image in images {
@@ -30,7 +30,7 @@ func conv2dForward<Scalar: FloatingPointTensorElement>(
                 let groupInput = inputBase + image * g.inputImageCount + group * g.groupInputChannels * g.height * g.width
                 if !g.columnsAreImage { im2col(groupInput, g, into: columns.storage.base) }
                 convolutionGemm(
-                    parallel: parallel, transposeA: false, transposeB: false,
+                    splitColumns: splitColumns, transposeA: false, transposeB: false,
                     m: g.groupOutputChannels, n: g.columnCount, k: g.columnRows,
                     a: weightBase + group * groupWeightCount, lda: g.columnRows,
                     b: g.columnsAreImage ? groupInput : UnsafePointer(columns.storage.base), ldb: g.columnCount,

@@ -20,7 +20,7 @@ func conv2dInputGradient<Scalar: FloatingPointTensorElement>(
     let inputBase = result.storage.base
     let groupWeightCount = g.groupOutputChannels * g.columnRows
     let groupInputCount = g.groupInputChannels * g.height * g.width
-    forEachImageChunk(batch: g.batch) { images, parallel in
+    forEachImageChunk(batch: g.batch) { images, splitColumns in
         let columns = Tensor<Scalar>(uninitializedShape: [g.columnsAreImage ? 0 : g.columnRows * g.columnCount])
         for image in images {
             for group in 0..<g.groups {
@@ -28,7 +28,7 @@ func conv2dInputGradient<Scalar: FloatingPointTensorElement>(
                 // For a 1×1 kernel the product lands directly in the input gradient.
                 let target = g.columnsAreImage ? groupInput : columns.storage.base
                 convolutionGemm(
-                    parallel: parallel, transposeA: true, transposeB: false,
+                    splitColumns: splitColumns, transposeA: true, transposeB: false,
                     m: g.columnRows, n: g.columnCount, k: g.groupOutputChannels,
                     a: weightBase + group * groupWeightCount, lda: g.columnRows,
                     b: gradientBase + image * g.outputImageCount + group * g.groupOutputChannels * g.columnCount,
@@ -61,7 +61,7 @@ func conv2dWeightGradient<Scalar: FloatingPointTensorElement>(
     let groupWeightCount = g.groupOutputChannels * g.columnRows
     let groupInputCount = g.groupInputChannels * g.height * g.width
     // Parallel over chunks of images; each chunk sums its images in order into its own partial.
-    forEachImageChunk(batch: chunkCount) { chunks, parallel in
+    forEachImageChunk(batch: chunkCount) { chunks, splitColumns in
         let columns = Tensor<Scalar>(uninitializedShape: [g.columnsAreImage ? 0 : g.columnRows * g.columnCount])
         for chunk in chunks {
             let partial = partialBase + chunk * weightCount
@@ -71,7 +71,7 @@ func conv2dWeightGradient<Scalar: FloatingPointTensorElement>(
                     let groupInput = inputBase + image * g.inputImageCount + group * groupInputCount
                     if !g.columnsAreImage { im2col(groupInput, g, into: columns.storage.base) }
                     convolutionGemm(
-                        parallel: parallel, transposeA: false, transposeB: true,
+                        splitColumns: splitColumns, transposeA: false, transposeB: true,
                         m: g.groupOutputChannels, n: g.columnRows, k: g.columnCount,
                         a: gradientBase + image * g.outputImageCount + group * g.groupOutputChannels * g.columnCount,
                         lda: g.columnCount,
