@@ -1,0 +1,74 @@
+/// 2-D convolution in NCHW, lowered to im2col + GEMM.
+///
+/// Each image is independent, so the batch is split across the thread budget; each chunk of
+/// images reuses one column buffer, and every group of an image is one matrix product
+/// `weight_g [O/groups, C/groups · kH · kW] · columns [C/groups · kH · kW, Hout · Wout]`.
+
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func conv2dForward<Scalar: FloatingPointTensorElement>(
+    _ input: Tensor<Scalar>, weight: Tensor<Scalar>, bias: Tensor<Scalar>?, geometry g: Conv2dGeometry
+) -> Tensor<Scalar> {
+    let input = input.contiguous(), weight = weight.contiguous(), bias = bias?.contiguous()
+    let result = Tensor<Scalar>(uninitializedShape: g.outputShape)
+    let inputBase = UnsafePointer(input.storage.base + input.offset)
+    let weightBase = UnsafePointer(weight.storage.base + weight.offset)
+    let biasBase = bias.map { UnsafePointer($0.storage.base + $0.offset) }
+    let outputBase = result.storage.base
+    let groupWeightCount = g.groupOutputChannels * g.columnRows
+    forEachImageChunk(batch: g.batch) { images, splitColumns in
+        // One column buffer per chunk, from the buffer cache.
+        let columns = Tensor<Scalar>(uninitializedShape: [g.columnsAreImage ? 0 : g.columnRows * g.columnCount])
+        for image in images {
+            let output = outputBase + image * g.outputImageCount
+            if let biasBase {
+                for channel in 0..<g.outputChannels {
+                    (output + channel * g.columnCount).update(repeating: biasBase[channel], count: g.columnCount)
+                }
+            }
+            for group in 0..<g.groups {
+                let groupInput = inputBase + image * g.inputImageCount + group * g.groupInputChannels * g.height * g.width
+                if !g.columnsAreImage { im2col(groupInput, g, into: columns.storage.base) }
+                convolutionGemm(
+                    splitColumns: splitColumns, transposeA: false, transposeB: false,
+                    m: g.groupOutputChannels, n: g.columnCount, k: g.columnRows,
+                    a: weightBase + group * groupWeightCount, lda: g.columnRows,
+                    b: g.columnsAreImage ? groupInput : UnsafePointer(columns.storage.base), ldb: g.columnCount,
+                    beta: biasBase == nil ? 0 : 1,
+                    c: output + group * g.groupOutputChannels * g.columnCount, ldc: g.columnCount)
+            }
+        }
+        withExtendedLifetime(columns) {}
+    }
+    return withExtendedLifetime((input, weight, bias)) { result }
+}
+
+/// Checks the bias against the geometry.
+func checkBias<Scalar>(_ bias: Tensor<Scalar>?, _ g: Conv2dGeometry, op: StaticString) {
+    guard let bias else { return }
+    precondition(bias.shape == [g.outputChannels],
+                 "\(op): bias \(bias.shape) does not match weight \(g.weightShape); expected [\(g.outputChannels)]")
+}
+
+/// The 2-D convolution (cross-correlation, as in every deep-learning library) of a batch of images.
+///
+/// `out[n, o, i, j] = bias[o] + Σ_{c, p, q} weight[o, c, p, q] · x[n, g·C/groups + c, i·s_h − pad_h + p·d_h, j·s_w − pad_w + q·d_w]`
+/// where `g` is the group of output channel `o` and `x` is zero outside the image.
+///
+/// - Parameters:
+///   - input: `[N, C, H, W]`, any layout.
+///   - weight: `[O, C/groups, kH, kW]`.
+///   - bias: `[O]`, or `nil`.
+///   - stride, padding, dilation: per axis (an integer literal means both axes).
+///   - groups: `C` and `O` are split into this many independent groups (`C` for depthwise).
+/// - Returns: `[N, O, Hout, Wout]` with `Hout = (H + 2·pad_h − d_h·(kH − 1) − 1) / s_h + 1`.
+/// - Precondition: the shapes agree and the padded input is at least as large as the dilated kernel.
+public func conv2d<Scalar: FloatingPointTensorElement>(
+    _ input: Tensor<Scalar>, weight: Tensor<Scalar>, bias: Tensor<Scalar>? = nil,
+    stride: Spatial2d = 1, padding: Spatial2d = 0, dilation: Spatial2d = 1, groups: Int = 1
+) -> Tensor<Scalar> {
+    let geometry = Conv2dGeometry(inputShape: input.shape, weightShape: weight.shape, stride: stride,
+                                  padding: padding, dilation: dilation, groups: groups, op: "conv2d")
+    checkBias(bias, geometry, op: "conv2d")
+    return conv2dForward(input, weight: weight, bias: bias, geometry: geometry)
+}

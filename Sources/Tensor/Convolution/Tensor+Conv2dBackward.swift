@@ -1,0 +1,186 @@
+/// The two backward kernels of `conv2d`, and the bias gradient.
+///
+/// For one image and group, with `X` its column matrix and `G` its output gradient `[O/groups, Hout · Wout]`:
+/// the forward pass is `Y = W · X`, so the input gradient is `col2im(Wᵀ · G)` and the weight gradient
+/// is `Σ_images G · Xᵀ`.
+
+/// Images per partial sum of the weight gradient. The partial sums are added in chunk order, and
+/// the chunks depend only on the batch size, so the result does not depend on the thread count.
+private func weightGradientChunkSize(batch: Int) -> Int { max(1, (batch + 15) / 16) }
+
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func conv2dInputGradient<Scalar: FloatingPointTensorElement>(
+    _ outputGradient: Tensor<Scalar>, weight: Tensor<Scalar>, geometry g: Conv2dGeometry
+) -> Tensor<Scalar> {
+    let outputGradient = outputGradient.contiguous(), weight = weight.contiguous()
+    let result = Tensor<Scalar>(uninitializedShape: g.inputShape)
+    let gradientBase = UnsafePointer(outputGradient.storage.base + outputGradient.offset)
+    let weightBase = UnsafePointer(weight.storage.base + weight.offset)
+    let inputBase = result.storage.base
+    let groupWeightCount = g.groupOutputChannels * g.columnRows
+    let groupInputCount = g.groupInputChannels * g.height * g.width
+    forEachImageChunk(batch: g.batch) { images, splitColumns in
+        let columns = Tensor<Scalar>(uninitializedShape: [g.columnsAreImage ? 0 : g.columnRows * g.columnCount])
+        for image in images {
+            for group in 0..<g.groups {
+                let groupInput = inputBase + image * g.inputImageCount + group * groupInputCount
+                // For a 1×1 kernel the product lands directly in the input gradient.
+                let target = g.columnsAreImage ? groupInput : columns.storage.base
+                convolutionGemm(
+                    splitColumns: splitColumns, transposeA: true, transposeB: false,
+                    m: g.columnRows, n: g.columnCount, k: g.groupOutputChannels,
+                    a: weightBase + group * groupWeightCount, lda: g.columnRows,
+                    b: gradientBase + image * g.outputImageCount + group * g.groupOutputChannels * g.columnCount,
+                    ldb: g.columnCount, beta: 0, c: target, ldc: g.columnCount)
+                if !g.columnsAreImage {
+                    groupInput.update(repeating: Scalar.zero, count: groupInputCount)
+                    col2im(columns.storage.base, g, addingInto: groupInput)
+                }
+            }
+        }
+        withExtendedLifetime(columns) {}
+    }
+    return withExtendedLifetime((outputGradient, weight)) { result }
+}
+
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func conv2dWeightGradient<Scalar: FloatingPointTensorElement>(
+    _ outputGradient: Tensor<Scalar>, input: Tensor<Scalar>, geometry g: Conv2dGeometry
+) -> Tensor<Scalar> {
+    let outputGradient = outputGradient.contiguous(), input = input.contiguous()
+    let weightCount = g.outputChannels * g.columnRows
+    let chunkSize = weightGradientChunkSize(batch: g.batch)
+    let chunkCount = (g.batch + chunkSize - 1) / chunkSize
+    guard chunkCount > 0 else { return Tensor.zeros(g.weightShape) }
+    let partials = Tensor<Scalar>(uninitializedShape: [chunkCount, weightCount])
+    let partialBase = partials.storage.base
+    let gradientBase = UnsafePointer(outputGradient.storage.base + outputGradient.offset)
+    let inputBase = UnsafePointer(input.storage.base + input.offset)
+    let groupWeightCount = g.groupOutputChannels * g.columnRows
+    let groupInputCount = g.groupInputChannels * g.height * g.width
+    // Parallel over chunks of images; each chunk sums its images in order into its own partial.
+    forEachImageChunk(batch: chunkCount) { chunks, splitColumns in
+        let columns = Tensor<Scalar>(uninitializedShape: [g.columnsAreImage ? 0 : g.columnRows * g.columnCount])
+        for chunk in chunks {
+            let partial = partialBase + chunk * weightCount
+            for image in (chunk * chunkSize)..<min(g.batch, (chunk + 1) * chunkSize) {
+                let first = image == chunk * chunkSize
+                for group in 0..<g.groups {
+                    let groupInput = inputBase + image * g.inputImageCount + group * groupInputCount
+                    if !g.columnsAreImage { im2col(groupInput, g, into: columns.storage.base) }
+                    convolutionGemm(
+                        splitColumns: splitColumns, transposeA: false, transposeB: true,
+                        m: g.groupOutputChannels, n: g.columnRows, k: g.columnCount,
+                        a: gradientBase + image * g.outputImageCount + group * g.groupOutputChannels * g.columnCount,
+                        lda: g.columnCount,
+                        b: g.columnsAreImage ? groupInput : UnsafePointer(columns.storage.base), ldb: g.columnCount,
+                        beta: first ? 0 : 1, c: partial + group * groupWeightCount, ldc: g.columnRows)
+                }
+            }
+        }
+        withExtendedLifetime(columns) {}
+    }
+    // Add the partials in chunk order.
+    let result = Tensor<Scalar>(uninitializedShape: g.weightShape)
+    let resultBase = result.storage.base
+    resultBase.update(from: partialBase, count: weightCount)
+    for chunk in 1..<chunkCount {
+        let partial = partialBase + chunk * weightCount
+        for index in 0..<weightCount { resultBase[index] += partial[index] }
+    }
+    return withExtendedLifetime((outputGradient, input, partials)) { result }
+}
+
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func conv2dBiasGradient<Scalar: FloatingPointTensorElement>(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
+    let gradient = outputGradient.contiguous()
+    let (batch, channels) = (gradient.shape[0], gradient.shape[1])
+    let planeCount = gradient.shape[2] * gradient.shape[3]
+    let base = UnsafePointer(gradient.storage.base + gradient.offset)
+    let result = Tensor<Scalar>(uninitializedShape: [channels])
+    let resultBase = result.storage.base
+    // One channel per task: each sums its planes in image order, so threads change nothing.
+    parallelChunks(count: channels, grain: max(1, (1 << 15) / max(1, batch * planeCount))) { range in
+        for channel in range {
+            var total = Scalar.zero
+            for image in 0..<batch {
+                let plane = base + (image * channels + channel) * planeCount
+                total += sumOfRow(plane, count: planeCount)
+            }
+            resultBase[channel] = total
+        }
+    }
+    return withExtendedLifetime(gradient) { result }
+}
+
+/// The sum of a contiguous row, eight lanes at a time then across the lanes.
+@inline(__always)
+private func sumOfRow<Scalar: FloatingPointTensorElement>(_ row: UnsafePointer<Scalar>, count: Int) -> Scalar {
+    var lanes = SIMD8<Scalar>()
+    var index = 0
+    while index + 8 <= count {
+        lanes += UnsafeRawPointer(row + index).loadUnaligned(as: SIMD8<Scalar>.self)
+        index += 8
+    }
+    var total = lanes.sum()
+    while index < count {
+        total += row[index]
+        index += 1
+    }
+    return total
+}
+
+/// The gradient of `conv2d` with respect to its input.
+///
+/// `dx = col2im(weightᵀ · dy)` per image and group: every output gradient flows back to each input
+/// position its window covered, overlapping windows adding up.
+///
+/// - Parameters:
+///   - outputGradient: `[N, O, Hout, Wout]`, the gradient of the loss with respect to `conv2d`'s output.
+///   - weight: `[O, C/groups, kH, kW]`, the forward pass's weight.
+///   - inputShape: `[N, C, H, W]`, the forward pass's input shape (`H` and `W` are not implied by
+///     `Hout` and `Wout` when the stride is above 1).
+/// - Returns: `[N, C, H, W]`.
+public func conv2dBackwardInput<Scalar: FloatingPointTensorElement>(
+    _ outputGradient: Tensor<Scalar>, weight: Tensor<Scalar>, inputShape: [Int],
+    stride: Spatial2d = 1, padding: Spatial2d = 0, dilation: Spatial2d = 1, groups: Int = 1
+) -> Tensor<Scalar> {
+    let geometry = Conv2dGeometry(inputShape: inputShape, weightShape: weight.shape, stride: stride,
+                                  padding: padding, dilation: dilation, groups: groups, op: "conv2dBackwardInput")
+    precondition(outputGradient.shape == geometry.outputShape,
+                 "conv2dBackwardInput: output gradient \(outputGradient.shape) does not match the output \(geometry.outputShape) of input \(inputShape) and weight \(weight.shape)")
+    return conv2dInputGradient(outputGradient, weight: weight, geometry: geometry)
+}
+
+/// The gradient of `conv2d` with respect to its weight.
+///
+/// `dweight_g = Σ_n dy[n, g] · im2col(x[n, g])ᵀ`, summed over the batch in a fixed order: the
+/// result is bit-identical whatever the thread count.
+///
+/// - Parameters:
+///   - outputGradient: `[N, O, Hout, Wout]`.
+///   - input: `[N, C, H, W]`, the forward pass's input, any layout.
+///   - weightShape: `[O, C/groups, kH, kW]`.
+/// - Returns: `[O, C/groups, kH, kW]`.
+public func conv2dBackwardWeight<Scalar: FloatingPointTensorElement>(
+    _ outputGradient: Tensor<Scalar>, input: Tensor<Scalar>, weightShape: [Int],
+    stride: Spatial2d = 1, padding: Spatial2d = 0, dilation: Spatial2d = 1, groups: Int = 1
+) -> Tensor<Scalar> {
+    let geometry = Conv2dGeometry(inputShape: input.shape, weightShape: weightShape, stride: stride,
+                                  padding: padding, dilation: dilation, groups: groups, op: "conv2dBackwardWeight")
+    precondition(outputGradient.shape == geometry.outputShape,
+                 "conv2dBackwardWeight: output gradient \(outputGradient.shape) does not match the output \(geometry.outputShape) of input \(input.shape) and weight \(weightShape)")
+    return conv2dWeightGradient(outputGradient, input: input, geometry: geometry)
+}
+
+/// The gradient of `conv2d` with respect to its bias: `dbias[o] = Σ_{n, i, j} dy[n, o, i, j]`.
+///
+/// - Parameter outputGradient: `[N, O, Hout, Wout]`.
+/// - Returns: `[O]`.
+public func conv2dBackwardBias<Scalar: FloatingPointTensorElement>(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
+    precondition(outputGradient.rank == 4, "conv2dBackwardBias: output gradient \(outputGradient.shape) is not [N, O, Hout, Wout]")
+    return conv2dBiasGradient(outputGradient)
+}
