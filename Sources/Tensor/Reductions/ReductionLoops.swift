@@ -199,18 +199,18 @@ func reduce<Scalar: FloatingPointTensorElement>(
     } else if inner == 1 {
         // One long row: blocks in parallel, then combined in block order as above.
         let center = centers?[0] ?? 0
-        withUnsafeTemporaryAllocation(of: Scalar.self, capacity: blocks) { partials in
-            let partials = partials.baseAddress!
-            parallelChunks(count: blocks, grain: max(1, reductionGrain / reductionBlockLength)) { range in
-                for block in range {
-                    let first = block * reductionBlockLength
-                    partials[block] = reduceBlock(base + first, min(reductionBlockLength, reduced - first), center)
-                }
+        let partialBuffer = Tensor<Scalar>(uninitializedShape: [blocks])
+        let partials = partialBuffer.storage.base
+        parallelChunks(count: blocks, grain: max(1, reductionGrain / reductionBlockLength)) { range in
+            for block in range {
+                let first = block * reductionBlockLength
+                partials[block] = reduceBlock(base + first, min(reductionBlockLength, reduced - first), center)
             }
-            var total = partials[0]
-            for block in 1..<blocks { total = scalarCombine(total, partials[block]) }
-            output[0] = total
         }
+        var total = partials[0]
+        for block in 1..<blocks { total = scalarCombine(total, partials[block]) }
+        output[0] = total
+        withExtendedLifetime(partialBuffer) {}
     } else {
         let zeros = centers == nil ? Tensor<Scalar>(repeating: 0, shape: [layout.resultCount]) : nil
         let centerBase = centers ?? UnsafePointer(zeros!.storage.base)

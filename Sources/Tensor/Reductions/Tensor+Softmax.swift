@@ -38,10 +38,9 @@ func softmaxLoops<Scalar: FloatingPointTensorElement>(
     _ source: UnsafePointer<Scalar>, _ destination: UnsafeMutablePointer<Scalar>,
     outer: Int, length: Int, inner: Int, logarithmic: Bool
 ) {
-    @inline(__always) func maximum(_ a: SIMD8<Scalar>, _ b: SIMD8<Scalar>) -> SIMD8<Scalar> {
-        a.replacing(with: b, where: (b .> a) .| (b .!= b))
-    }
-    @inline(__always) func maximum(_ a: Scalar, _ b: Scalar) -> Scalar { b > a || b.isNaN ? b : a }
+    // NaN need not win here: a NaN logit makes its whole slice NaN through the sum anyway.
+    @inline(__always) func maximum(_ a: SIMD8<Scalar>, _ b: SIMD8<Scalar>) -> SIMD8<Scalar> { pointwiseMax(a, b) }
+    @inline(__always) func maximum(_ a: Scalar, _ b: Scalar) -> Scalar { Swift.max(a, b) }
 
     if inner == 1 {
         parallelChunks(count: outer, grain: Swift.max(1, reductionGrain / Swift.max(length, 1))) { rows in
