@@ -63,7 +63,7 @@ public struct Tensor<Scalar: TensorElement>: @unchecked Sendable {
         var running = 1
         for axis in stride(from: shape.count - 1, through: 0, by: -1) {
             strides[axis] = running
-            running *= max(shape[axis], 1)
+            running *= Swift.max(shape[axis], 1)
         }
         return strides
     }

@@ -24,7 +24,7 @@ extension Tensor where Scalar: NumericTensorElement {
     /// `start, start + step, …` up to but excluding `end`, like NumPy's `arange`.
     public static func arange(_ start: Int = 0, _ end: Int, step: Int = 1) -> Tensor {
         precondition(step != 0, "arange: step must not be zero")
-        let count = max(0, (end - start + step + (step > 0 ? -1 : 1)) / step)
+        let count = Swift.max(0, (end - start + step + (step > 0 ? -1 : 1)) / step)
         return Tensor(shape: [count], scalars: (0..<count).map { Scalar(exactly: start + $0 * step) })
     }
 
@@ -32,7 +32,7 @@ extension Tensor where Scalar: NumericTensorElement {
     public static func eye(_ rows: Int, columns: Int? = nil) -> Tensor {
         let columns = columns ?? rows
         var result = Tensor.zeros([rows, columns])
-        for index in 0..<min(rows, columns) { result.storage.base[index * columns + index] = Scalar.oneValue }
+        for index in 0..<Swift.min(rows, columns) { result.storage.base[index * columns + index] = Scalar.oneValue }
         return result
     }
 }
@@ -50,7 +50,7 @@ extension Tensor where Scalar: FloatingPointTensorElement {
     /// Evenly spaced floating-point values like NumPy's `arange` with a fractional step.
     public static func arange(_ start: Double, _ end: Double, step: Double) -> Tensor {
         precondition(step != 0, "arange: step must not be zero")
-        let count = max(0, Int(((end - start) / step).rounded(.up)))
+        let count = Swift.max(0, Int(((end - start) / step).rounded(.up)))
         return Tensor(shape: [count], scalars: (0..<count).map { Scalar(start + Double($0) * step) })
     }
 }
