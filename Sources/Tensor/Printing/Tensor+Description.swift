@@ -59,7 +59,7 @@ extension Tensor: CustomStringConvertible, CustomDebugStringConvertible {
             var text = String(value)
             if text.count > 11, let dot = text.firstIndex(of: ".") {
                 let digitsBefore = text.distance(from: text.startIndex, to: dot)
-                text = String(text.prefix(max(digitsBefore + 1 + 8 - min(digitsBefore, 8), digitsBefore + 2)))
+                text = String(text.prefix(Swift.max(digitsBefore + 1 + 8 - Swift.min(digitsBefore, 8), digitsBefore + 2)))
             }
             return text
         }
