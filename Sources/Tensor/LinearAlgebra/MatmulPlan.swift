@@ -98,8 +98,9 @@ package struct MatmulPlan<Scalar: FloatingPointTensorElement> {
         }
         (leftLayout, leftWasCopied) = layout(&left)
         (rightLayout, rightWasCopied) = layout(&right)
-        self.left = left.expanded(to: batch + [m, k])
-        self.right = right.expanded(to: batch + [k, n])
+        // Plain matrices need no broadcasting (and skip its small allocations).
+        self.left = rank == 0 ? left : left.expanded(to: batch + [m, k])
+        self.right = rank == 0 ? right : right.expanded(to: batch + [k, n])
 
         var result = batch
         if a.rank > 1 { result.append(m) }
