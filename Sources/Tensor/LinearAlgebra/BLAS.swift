@@ -20,6 +20,20 @@ public enum BLAS {
         let threads = ThreadBudget.count
         if small && threads > 1 { openblas_set_num_threads(1) }
         defer { if small && threads > 1 { openblas_set_num_threads(Int32(threads)) } }
+        gemmWithCurrentThreads(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                               alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    }
+
+    /// `gemm` without touching OpenBLAS's thread count, for callers that already set it once
+    /// around many products (batched matmul runs small products in parallel on one BLAS thread
+    /// each; changing the count from several threads at once would race).
+    static func gemmWithCurrentThreads<Scalar: FloatingPointTensorElement>(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Scalar, a: UnsafePointer<Scalar>, lda: Int,
+        b: UnsafePointer<Scalar>, ldb: Int,
+        beta: Scalar, c: UnsafeMutablePointer<Scalar>, ldc: Int
+    ) {
+        guard m > 0 && n > 0 else { return }
         let ta = transposeA ? CblasTrans : CblasNoTrans
         let tb = transposeB ? CblasTrans : CblasNoTrans
         if Scalar.self == Float.self {
