@@ -92,36 +92,6 @@ func col2im<Scalar: FloatingPointTensorElement>(
     }
 }
 
-extension BLAS {
-    /// `C ← α · op(A) · op(B) + β · C` on whatever thread count OpenBLAS has now.
-    ///
-    /// The convolution kernels set OpenBLAS to one thread for their whole run and split the work
-    /// themselves; `gemm` would change the process-wide thread count from several threads at once.
-    static func gemmOnCurrentThreads<Scalar: FloatingPointTensorElement>(
-        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
-        alpha: Scalar, a: UnsafePointer<Scalar>, lda: Int,
-        b: UnsafePointer<Scalar>, ldb: Int,
-        beta: Scalar, c: UnsafeMutablePointer<Scalar>, ldc: Int
-    ) {
-        guard m > 0 && n > 0 else { return }
-        let ta = transposeA ? CblasTrans : CblasNoTrans
-        let tb = transposeB ? CblasTrans : CblasNoTrans
-        if Scalar.self == Float.self {
-            cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k),
-                        alpha as! Float, UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), Int32(lda),
-                        UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), Int32(ldb),
-                        beta as! Float, UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), Int32(ldc))
-        } else if Scalar.self == Double.self {
-            cblas_dgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k),
-                        alpha as! Double, UnsafeRawPointer(a).assumingMemoryBound(to: Double.self), Int32(lda),
-                        UnsafeRawPointer(b).assumingMemoryBound(to: Double.self), Int32(ldb),
-                        beta as! Double, UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), Int32(ldc))
-        } else {
-            preconditionFailure("gemm: no BLAS routine for \(Scalar.self)")
-        }
-    }
-}
-
 /// Runs `body` over the images `0..<batch` with OpenBLAS on one thread.
 ///
 /// Several images are split across the thread budget, one image per chunk. A single image is left
@@ -131,9 +101,6 @@ extension BLAS {
 /// not depend on the thread count.
 func forEachImageChunk(batch: Int, _ body: (_ images: Range<Int>, _ splitColumns: Bool) -> Void) {
     guard batch > 0 else { return }
-    let threads = ThreadBudget.count
-    openblas_set_num_threads(1)
-    defer { openblas_set_num_threads(Int32(threads)) }
     if batch == 1 {
         body(0..<1, true)
     } else {
@@ -164,7 +131,7 @@ func convolutionGemm<Scalar: FloatingPointTensorElement>(
     parallelChunks(count: blocks, grain: 1) { range in
         for block in range {
             let start = block * width
-            BLAS.gemmOnCurrentThreads(transposeA: transposeA, transposeB: transposeB, m: m, n: min(width, n - start),
+            BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: min(width, n - start),
                                       k: k, alpha: 1, a: a, lda: lda, b: b + (transposeB ? start * ldb : start),
                                       ldb: ldb, beta: beta, c: c + start, ldc: ldc)
         }

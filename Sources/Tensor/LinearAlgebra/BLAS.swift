@@ -5,10 +5,14 @@ import CBLAS
 /// Kernels call `gemm` with transpose flags instead of copying transposed operands. Matrices are
 /// row-major with a leading dimension (the stride between rows, ≥ the number of columns).
 public enum BLAS {
-    /// `C ← α · op(A) · op(B) + β · C` with `op(A)` of shape `m × k`, `op(B)` of shape `k × n`.
-    ///
-    /// Small products run on one thread: OpenBLAS with two threads is slower for n ≤ 128 on these
-    /// machines (DESIGN.md, decision 13).
+    /// OpenBLAS always runs on one thread; kernels split their products across the thread budget
+    /// themselves, at boundaries fixed by the shape. OpenBLAS's own threading gives different bits
+    /// for different thread counts (seen with 0.3.21), and its thread count is one process-wide
+    /// setting that concurrent callers would race on.
+    private static let singleThreaded: Void = openblas_set_num_threads(1)
+
+    /// `C ← α · op(A) · op(B) + β · C` with `op(A)` of shape `m × k`, `op(B)` of shape `k × n`,
+    /// on the calling thread.
     public static func gemm<Scalar: FloatingPointTensorElement>(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         alpha: Scalar, a: UnsafePointer<Scalar>, lda: Int,
@@ -16,24 +20,7 @@ public enum BLAS {
         beta: Scalar, c: UnsafeMutablePointer<Scalar>, ldc: Int
     ) {
         guard m > 0 && n > 0 else { return }
-        let small = m * n * k <= 128 * 128 * 128
-        let threads = ThreadBudget.count
-        if small && threads > 1 { openblas_set_num_threads(1) }
-        defer { if small && threads > 1 { openblas_set_num_threads(Int32(threads)) } }
-        gemmWithCurrentThreads(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                               alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-    }
-
-    /// `gemm` without touching OpenBLAS's thread count, for callers that already set it once
-    /// around many products (batched matmul runs small products in parallel on one BLAS thread
-    /// each; changing the count from several threads at once would race).
-    static func gemmWithCurrentThreads<Scalar: FloatingPointTensorElement>(
-        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
-        alpha: Scalar, a: UnsafePointer<Scalar>, lda: Int,
-        b: UnsafePointer<Scalar>, ldb: Int,
-        beta: Scalar, c: UnsafeMutablePointer<Scalar>, ldc: Int
-    ) {
-        guard m > 0 && n > 0 else { return }
+        _ = singleThreaded
         let ta = transposeA ? CblasTrans : CblasNoTrans
         let tb = transposeB ? CblasTrans : CblasNoTrans
         if Scalar.self == Float.self {
@@ -50,4 +37,7 @@ public enum BLAS {
             preconditionFailure("gemm: no BLAS routine for \(Scalar.self)")
         }
     }
+
+    /// Makes sure OpenBLAS is on one thread before a LAPACK call (which may call BLAS inside).
+    static func ensureSingleThreaded() { _ = singleThreaded }
 }

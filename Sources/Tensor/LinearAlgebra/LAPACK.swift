@@ -11,6 +11,12 @@ enum LAPACK {
         UnsafeMutableRawPointer(base).assumingMemoryBound(to: Target.self)
     }
 
+    /// Row-major layout, with OpenBLAS first put on one thread (LAPACK calls BLAS inside).
+    private static func rowMajor() -> Int32 {
+        BLAS.ensureSingleThreaded()
+        return Int32(LAPACK_ROW_MAJOR)
+    }
+
     private static func character(_ value: Unicode.Scalar) -> CChar { CChar(UInt8(ascii: value)) }
 
     private static func unsupported<Scalar>(_ routine: String, _: Scalar.Type) -> Never {
@@ -23,7 +29,7 @@ enum LAPACK {
         s: UnsafeMutablePointer<Scalar>, u: UnsafeMutablePointer<Scalar>, ldu: Int,
         vt: UnsafeMutablePointer<Scalar>, ldvt: Int
     ) -> Int32 {
-        let layout = Int32(LAPACK_ROW_MAJOR), job = character(job)
+        let layout = rowMajor(), job = character(job)
         if Scalar.self == Float.self {
             return LAPACKE_sgesdd(layout, job, Int32(m), Int32(n), pointer(a, as: Float.self), Int32(lda), pointer(s, as: Float.self),
                                   pointer(u, as: Float.self), Int32(ldu), pointer(vt, as: Float.self), Int32(ldvt))
@@ -41,7 +47,7 @@ enum LAPACK {
         s: UnsafeMutablePointer<Scalar>, u: UnsafeMutablePointer<Scalar>, ldu: Int,
         vt: UnsafeMutablePointer<Scalar>, ldvt: Int, superb: UnsafeMutablePointer<Scalar>
     ) -> Int32 {
-        let layout = Int32(LAPACK_ROW_MAJOR), job = character(job)
+        let layout = rowMajor(), job = character(job)
         if Scalar.self == Float.self {
             return LAPACKE_sgesvd(layout, job, job, Int32(m), Int32(n), pointer(a, as: Float.self), Int32(lda),
                                   pointer(s, as: Float.self), pointer(u, as: Float.self), Int32(ldu),
@@ -58,7 +64,7 @@ enum LAPACK {
     static func geqrf<Scalar: FloatingPointTensorElement>(
         m: Int, n: Int, a: UnsafeMutablePointer<Scalar>, lda: Int, tau: UnsafeMutablePointer<Scalar>
     ) -> Int32 {
-        let layout = Int32(LAPACK_ROW_MAJOR)
+        let layout = rowMajor()
         if Scalar.self == Float.self {
             return LAPACKE_sgeqrf(layout, Int32(m), Int32(n), pointer(a, as: Float.self), Int32(lda), pointer(tau, as: Float.self))
         } else if Scalar.self == Double.self {
@@ -71,7 +77,7 @@ enum LAPACK {
     static func orgqr<Scalar: FloatingPointTensorElement>(
         m: Int, n: Int, k: Int, a: UnsafeMutablePointer<Scalar>, lda: Int, tau: UnsafeMutablePointer<Scalar>
     ) -> Int32 {
-        let layout = Int32(LAPACK_ROW_MAJOR)
+        let layout = rowMajor()
         if Scalar.self == Float.self {
             return LAPACKE_sorgqr(layout, Int32(m), Int32(n), Int32(k), pointer(a, as: Float.self), Int32(lda), pointer(tau, as: Float.self))
         } else if Scalar.self == Double.self {
@@ -85,7 +91,7 @@ enum LAPACK {
     static func syevd<Scalar: FloatingPointTensorElement>(
         n: Int, a: UnsafeMutablePointer<Scalar>, lda: Int, w: UnsafeMutablePointer<Scalar>
     ) -> Int32 {
-        let layout = Int32(LAPACK_ROW_MAJOR), vectors = character("V"), lower = character("L")
+        let layout = rowMajor(), vectors = character("V"), lower = character("L")
         if Scalar.self == Float.self {
             return LAPACKE_ssyevd(layout, vectors, lower, Int32(n), pointer(a, as: Float.self), Int32(lda), pointer(w, as: Float.self))
         } else if Scalar.self == Double.self {
@@ -96,7 +102,7 @@ enum LAPACK {
 
     /// Cholesky factor L (lower triangle of `a`; the upper triangle is left as it was).
     static func potrf<Scalar: FloatingPointTensorElement>(n: Int, a: UnsafeMutablePointer<Scalar>, lda: Int) -> Int32 {
-        let layout = Int32(LAPACK_ROW_MAJOR), lower = character("L")
+        let layout = rowMajor(), lower = character("L")
         if Scalar.self == Float.self {
             return LAPACKE_spotrf(layout, lower, Int32(n), pointer(a, as: Float.self), Int32(lda))
         } else if Scalar.self == Double.self {
@@ -110,7 +116,7 @@ enum LAPACK {
         n: Int, rightHandSides: Int, a: UnsafeMutablePointer<Scalar>, lda: Int,
         pivots: UnsafeMutablePointer<Int32>, b: UnsafeMutablePointer<Scalar>, ldb: Int
     ) -> Int32 {
-        let layout = Int32(LAPACK_ROW_MAJOR)
+        let layout = rowMajor()
         if Scalar.self == Float.self {
             return LAPACKE_sgesv(layout, Int32(n), Int32(rightHandSides), pointer(a, as: Float.self), Int32(lda),
                                  pivots, pointer(b, as: Float.self), Int32(ldb))

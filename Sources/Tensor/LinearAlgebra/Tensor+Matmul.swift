@@ -105,13 +105,10 @@ func matrixProduct<Scalar: FloatingPointTensorElement>(_ plan: MatmulPlan<Scalar
         nonisolated(unsafe) let rightBase = UnsafePointer(right.storage.base)
         nonisolated(unsafe) let output = result.storage.base
         // The pieces run on our threads, each on one BLAS thread (see `gemmPieces`).
-        let threads = ThreadBudget.count
-        if threads > 1 { openblas_set_num_threads(1) }
-        defer { if threads > 1 { openblas_set_num_threads(Int32(threads)) } }
         let pieceVolume = max(1, pieces[0].m * pieces[0].n * k)
         parallelChunks(count: pieces.count, grain: max(1, 64 * 64 * 64 / pieceVolume)) { range in
             for piece in pieces[range] {
-                BLAS.gemmWithCurrentThreads(
+                BLAS.gemm(
                     transposeA: transposeA, transposeB: transposeB, m: piece.m, n: piece.n, k: k,
                     alpha: 1, a: leftBase + piece.left, lda: lda, b: rightBase + piece.right, ldb: ldb,
                     beta: 0, c: output + piece.output, ldc: n)

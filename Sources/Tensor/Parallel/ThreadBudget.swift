@@ -3,7 +3,8 @@ import Dispatch
 import Synchronization
 
 /// The one thread budget shared by the kernels' parallel loops, OpenBLAS and the data loader
-/// (DESIGN.md, decision 4), so that nothing oversubscribes the cores.
+/// (DESIGN.md, decision 4), so that nothing oversubscribes the cores. OpenBLAS itself runs on
+/// one thread: the kernels split products across the budget (see `BLAS`).
 ///
 /// Results never depend on it: parallel loops split work at boundaries fixed by the problem size,
 /// and reductions combine partial results in a fixed order.
@@ -19,7 +20,6 @@ public enum ThreadBudget {
         set {
             let value = max(1, newValue)
             current.withLock { $0 = value }
-            openblas_set_num_threads(Int32(value))
         }
     }
 
