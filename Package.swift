@@ -3,6 +3,14 @@ import PackageDescription
 
 // Gradus: Tensor ← Autograd ← Zoo, and the `zoo` command line on top.
 // CBLAS is the one target that sees OpenBLAS/LAPACKE (Debian: libopenblas-dev, liblapacke-dev).
+// The kernels are written with SIMD8 vectors; on x86-64 they are compiled for AVX2 and FMA
+// (x86-64-v3, every x86 server since 2015), without which SIMD8<Float> is split into SSE halves.
+#if arch(x86_64)
+let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=x86-64-v3"])]
+#else
+let kernelSettings: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "Gradus",
     products: [
@@ -19,7 +27,11 @@ let package = Package(
             name: "CBLAS",
             linkerSettings: [.linkedLibrary("openblas"), .linkedLibrary("lapacke")]
         ),
-        .target(name: "Tensor", dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")]),
+        .target(
+            name: "Tensor",
+            dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: kernelSettings
+        ),
         .target(name: "Autograd", dependencies: ["Tensor"]),
         .target(name: "Zoo", dependencies: ["Tensor", "Autograd"]),
         .executableTarget(name: "ZooCommandLine", dependencies: ["Tensor", "Autograd", "Zoo"]),
