@@ -22,6 +22,12 @@ enum SIMDMath {
     @inline(__always)
     static func vector(_ bits: Bits) -> Vector { unsafeBitCast(bits, to: Vector.self) }
 
+    /// `mask ? a : b` lane by lane, for masks of all ones (−1) or all zeros.
+    @inline(__always)
+    static func select(_ mask: Bits, _ a: Vector, _ b: Vector) -> Vector {
+        vector((bits(a) & mask) | (bits(b) & ~mask))
+    }
+
     /// `|x|`, by clearing the sign bit.
     @inline(__always)
     static func magnitude(_ x: Vector) -> Vector { vector(bits(x) & 0x7fff_ffff) }
@@ -66,18 +72,34 @@ enum SIMDMath {
     /// Natural logarithm.
     @inline(__always)
     static func log(_ x: Vector) -> Vector {
+        // The lane masks here are integer arithmetic rather than comparisons and
+        // `replacing(with:where:)`: fed into the polynomial, the latter made the compiler fall
+        // back to scalar code for all of it. For x ≥ 0 the bit patterns order like the values.
         // Subnormals: scale into the normal range first, and correct the exponent.
-        let isSubnormal = x .< Float.leastNormalMagnitude
-        let scaled = x.replacing(with: x * 8_388_608, where: isSubnormal)
-        var exponent = (bits(scaled) &>> 23) &- 126
-        exponent.replace(with: exponent &- 23, where: isSubnormal)
+        let isSubnormal = (bits(x) &- 0x0080_0000) &>> 31                      // −1 where x < 2⁻¹²⁶
+        let scaled = select(isSubnormal, x * 8_388_608, x)
+        var exponent = ((bits(scaled) &>> 23) & 0xff) &- 126 &+ (isSubnormal & -23)
         // x = m · 2^exponent with m in [0.5, 1); below √½ use 2m and exponent − 1 instead, so
         // that the polynomial's argument m − 1 stays in [√½ − 1, √2 − 1].
         let mantissa = vector((bits(scaled) & 0x007f_ffff) | 0x3f00_0000)
-        let isLow = mantissa .< 0.707_106_781_186_547_524
-        exponent.replace(with: exponent &- 1, where: isLow)
-        let m = mantissa + mantissa.replacing(with: 0, where: .!isLow) - 1
+        let isLow = (bits(mantissa) &- bits(Vector(repeating: 0.707_106_781_186_547_524))) &>> 31
+        exponent = exponent &+ isLow
+        let m = select(isLow, mantissa + mantissa, mantissa) - 1
         let e = vector(exponent &+ bits(Vector(repeating: roundingMagic))) - roundingMagic
+        var result = logarithm(reduced: m, exponent: e)
+        result.replace(with: -.infinity, where: x .== 0)
+        result.replace(with: .infinity, where: x .== .infinity)
+        result.replace(with: .nan, where: (x .< 0) .| (x .!= x))
+        return result
+    }
+
+    /// `ln((1 + m) · 2^e)` for `m` in [√½ − 1, √2 − 1] (Cephes logf).
+    ///
+    /// NOTE: kept out of line on purpose. Inlined after the bit manipulations of `log`, the
+    /// optimizer splits the polynomial into scalar operations per lane, which costs three times
+    /// more than this call.
+    @inline(never)
+    static func logarithm(reduced m: Vector, exponent e: Vector) -> Vector {
         let z = m * m
         var y = Vector(repeating: 7.037_683_629_2e-2)
         y = y * m - 1.151_461_031_0e-1
@@ -91,11 +113,7 @@ enum SIMDMath {
         y = y * m * z
         y = y + e * -2.121_944_40e-4
         y = y - 0.5 * z
-        var result = m + y + e * 0.693_359_375
-        result.replace(with: -.infinity, where: x .== 0)
-        result.replace(with: .infinity, where: x .== .infinity)
-        result.replace(with: .nan, where: .!(x .>= 0))  // negative or NaN
-        return result
+        return m + y + e * 0.693_359_375
     }
 
     /// Hyperbolic tangent.

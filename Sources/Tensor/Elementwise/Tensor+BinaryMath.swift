@@ -7,6 +7,11 @@ enum BinaryMathOperation { case power, minimum, maximum }
 func binaryMath<Scalar: FloatingPointTensorElement>(
     _ lhs: Tensor<Scalar>, _ rhs: Tensor<Scalar>, _ operation: BinaryMathOperation
 ) -> Tensor<Scalar> {
+    if Scalar.self == Float.self, operation != .power {
+        let result = floatMinimumOrMaximum(unsafeBitCast(lhs, to: Tensor<Float>.self),
+                                           unsafeBitCast(rhs, to: Tensor<Float>.self), operation)
+        return unsafeBitCast(result, to: Tensor<Scalar>.self)
+    }
     switch operation {
     case .power:
         return applying(lhs, rhs, op: "pow") { left, leftStride, right, rightStride, destination, count in
@@ -16,17 +21,51 @@ func binaryMath<Scalar: FloatingPointTensorElement>(
         }
     case .minimum:
         // NaN in either operand gives NaN, like NumPy's minimum and PyTorch's torch.minimum.
-        return applying(lhs, rhs, op: "minimum") {
-            mapRow($0, $1, $2, $3, $4, $5,
-                   vector: { a, b in a.replacing(with: b, where: (b .< a) .| (b .!= b)) },
-                   scalar: { a, b in b < a || b.isNaN ? b : a })
-        }
+        return mapPairs(lhs, rhs, op: "minimum") { a, b in b < a || b.isNaN ? b : a }
     case .maximum:
-        return applying(lhs, rhs, op: "maximum") {
-            mapRow($0, $1, $2, $3, $4, $5,
-                   vector: { a, b in a.replacing(with: b, where: (b .> a) .| (b .!= b)) },
-                   scalar: { a, b in b > a || b.isNaN ? b : a })
+        return mapPairs(lhs, rhs, op: "maximum") { a, b in b > a || b.isNaN ? b : a }
+    }
+}
+
+/// `minimum` and `maximum` for `Float`, vectorized. Non-generic for the reason given at
+/// `floatUnaryMath`.
+func floatMinimumOrMaximum(_ lhs: Tensor<Float>, _ rhs: Tensor<Float>, _ operation: BinaryMathOperation) -> Tensor<Float> {
+    if operation == .minimum {
+        return applying(lhs, rhs, op: "minimum") {
+            mapFloatRows($0, $1, $2, $3, $4, $5) { a, b in a.replacing(with: b, where: (b .< a) .| (b .!= b)) }
         }
+    }
+    return applying(lhs, rhs, op: "maximum") {
+        mapFloatRows($0, $1, $2, $3, $4, $5) { a, b in a.replacing(with: b, where: (b .> a) .| (b .!= b)) }
+    }
+}
+
+/// Runs a vectorized `Float` function over a row of two operands; like `mapFloatRow`, every
+/// element goes through the same arithmetic whatever the strides.
+@inline(__always)
+func mapFloatRows(
+    _ lhs: UnsafePointer<Float>, _ lhsStride: Int, _ rhs: UnsafePointer<Float>, _ rhsStride: Int,
+    _ destination: UnsafeMutablePointer<Float>, _ count: Int,
+    _ function: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>
+) {
+    @inline(__always)
+    func gather(_ source: UnsafePointer<Float>, _ stride: Int, _ start: Int, _ lanes: Int) -> SIMD8<Float> {
+        if stride == 1 && lanes == 8 { return UnsafeRawPointer(source + start).loadUnaligned(as: SIMD8<Float>.self) }
+        if stride == 0 { return SIMD8(repeating: source[0]) }
+        var vector = SIMD8<Float>()
+        for lane in 0..<lanes { vector[lane] = source[(start + lane) * stride] }
+        return vector
+    }
+    var index = 0
+    while index + 8 <= count {
+        let output = function(gather(lhs, lhsStride, index, 8), gather(rhs, rhsStride, index, 8))
+        UnsafeMutableRawPointer(destination + index).storeBytes(of: output, as: SIMD8<Float>.self)
+        index += 8
+    }
+    if index < count {
+        let remaining = count - index
+        let output = function(gather(lhs, lhsStride, index, remaining), gather(rhs, rhsStride, index, remaining))
+        for lane in 0..<remaining { destination[index + lane] = output[lane] }
     }
 }
 
@@ -44,10 +83,17 @@ func power<Scalar: FloatingPointTensorElement>(_ base: Scalar, _ exponent: Scala
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 func clamp<Scalar: FloatingPointTensorElement>(_ x: Tensor<Scalar>, lower: Scalar, upper: Scalar) -> Tensor<Scalar> {
+    if Scalar.self == Float.self {
+        let result = floatClamp(unsafeBitCast(x, to: Tensor<Float>.self), lower: lower as! Float, upper: upper as! Float)
+        return unsafeBitCast(result, to: Tensor<Scalar>.self)
+    }
+    return x.applying { mapScalars($0, $1, $2, $3, { $0 < lower ? lower : $0 > upper ? upper : $0 }) }
+}
+
+/// `clamp` for `Float`, vectorized (non-generic, see `floatUnaryMath`).
+func floatClamp(_ x: Tensor<Float>, lower: Float, upper: Float) -> Tensor<Float> {
     x.applying {
-        mapRow($0, $1, $2, $3,
-               vector: { $0.replacing(with: lower, where: $0 .< lower).replacing(with: upper, where: $0 .> upper) },
-               scalar: { $0 < lower ? lower : $0 > upper ? upper : $0 })
+        mapFloatRow($0, $1, $2, $3) { $0.replacing(with: lower, where: $0 .< lower).replacing(with: upper, where: $0 .> upper) }
     }
 }
 

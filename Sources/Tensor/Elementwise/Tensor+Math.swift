@@ -1,8 +1,8 @@
 /// Unary math on floating-point tensors: `-x`, `abs`, `exp`, `log`, `tanh`, … and the activations.
 ///
-/// One kernel switches over the operation outside the loop. `Float` exp, log, tanh, sigmoid, erf,
-/// GELU and SiLU run through the vectorized functions of `SIMDMath`; `Double` and the remaining
-/// functions call swift-numerics (libm) element by element.
+/// One kernel switches over the operation outside the loop. `Float` tensors go to vectorized
+/// kernels (exp, log, tanh, sigmoid, erf, GELU and SiLU through `SIMDMath`); `Double` and sin,
+/// cos, log1p and softplus call swift-numerics (libm) element by element.
 
 enum UnaryOperation {
     case negate, abs, sign, exp, log, logOnePlus, squareRoot, reciprocalSquareRoot, square
@@ -14,72 +14,70 @@ enum UnaryOperation {
 func unaryMath<Scalar: FloatingPointTensorElement>(
     _ x: Tensor<Scalar>, _ operation: UnaryOperation
 ) -> Tensor<Scalar> {
+    if Scalar.self == Float.self {
+        return unsafeBitCast(floatUnaryMath(unsafeBitCast(x, to: Tensor<Float>.self), operation), to: Tensor<Scalar>.self)
+    }
     switch operation {
-    case .negate:
-        return x.applying { mapRow($0, $1, $2, $3, vector: { -$0 }, scalar: { -$0 }) }
-    case .abs:
-        return x.applying { mapRow($0, $1, $2, $3, vector: { $0.replacing(with: 0 - $0, where: $0 .<= 0) },
-                                   scalar: { $0.magnitude }) }
-    case .sign:
-        // Zero and NaN map to themselves, like NumPy's sign.
-        return x.applying { mapRow($0, $1, $2, $3,
-                                   vector: { $0.replacing(with: 1, where: $0 .> 0).replacing(with: -1, where: $0 .< 0) },
-                                   scalar: { $0 > 0 ? 1 : $0 < 0 ? -1 : $0 }) }
-    case .exp:
-        return transcendental(x, float: { SIMDMath.exp($0) }, generic: { Scalar.exp($0) })
-    case .log:
-        return transcendental(x, float: SIMDMath.log, generic: { Scalar.log($0) })
-    case .logOnePlus:
-        return x.applying { mapScalars($0, $1, $2, $3, { Scalar.log(onePlus: $0) }) }
-    case .squareRoot:
-        return x.applying { mapRow($0, $1, $2, $3, vector: { $0.squareRoot() }, scalar: { $0.squareRoot() }) }
-    case .reciprocalSquareRoot:
-        return x.applying { mapRow($0, $1, $2, $3, vector: { 1 / $0.squareRoot() }, scalar: { 1 / $0.squareRoot() }) }
-    case .square:
-        return x.applying { mapRow($0, $1, $2, $3, vector: { $0 * $0 }, scalar: { $0 * $0 }) }
-    case .sin:
-        return x.applying { mapScalars($0, $1, $2, $3, { Scalar.sin($0) }) }
-    case .cos:
-        return x.applying { mapScalars($0, $1, $2, $3, { Scalar.cos($0) }) }
-    case .tanh:
-        return transcendental(x, float: SIMDMath.tanh, generic: { Scalar.tanh($0) })
-    case .sigmoid:
-        return transcendental(x, float: SIMDMath.sigmoid, generic: { 1 / (1 + Scalar.exp(-$0)) })
-    case .relu:
-        // `x < 0 ? 0 : x` rather than max(x, 0), so that NaN propagates as in PyTorch.
-        return x.applying { mapRow($0, $1, $2, $3, vector: { $0.replacing(with: 0, where: $0 .< 0) },
-                                   scalar: { $0 < 0 ? 0 : $0 }) }
+    case .negate: return x.applying { mapRow($0, $1, $2, $3, vector: { -$0 }, scalar: { -$0 }) }
+    case .abs: return x.applying { mapScalars($0, $1, $2, $3, { $0.magnitude }) }
+    // Zero and NaN map to themselves, like NumPy's sign.
+    case .sign: return x.applying { mapScalars($0, $1, $2, $3, { $0 > 0 ? 1 : $0 < 0 ? -1 : $0 }) }
+    case .exp: return x.applying { mapScalars($0, $1, $2, $3, { Scalar.exp($0) }) }
+    case .log: return x.applying { mapScalars($0, $1, $2, $3, { Scalar.log($0) }) }
+    case .logOnePlus: return x.applying { mapScalars($0, $1, $2, $3, { Scalar.log(onePlus: $0) }) }
+    case .squareRoot: return x.applying { mapScalars($0, $1, $2, $3, { $0.squareRoot() }) }
+    case .reciprocalSquareRoot: return x.applying { mapScalars($0, $1, $2, $3, { 1 / $0.squareRoot() }) }
+    case .square: return x.applying { mapRow($0, $1, $2, $3, vector: { $0 * $0 }, scalar: { $0 * $0 }) }
+    case .sin: return x.applying { mapScalars($0, $1, $2, $3, { Scalar.sin($0) }) }
+    case .cos: return x.applying { mapScalars($0, $1, $2, $3, { Scalar.cos($0) }) }
+    case .tanh: return x.applying { mapScalars($0, $1, $2, $3, { Scalar.tanh($0) }) }
+    case .sigmoid: return x.applying { mapScalars($0, $1, $2, $3, { 1 / (1 + Scalar.exp(-$0)) }) }
+    // `x < 0 ? 0 : x` rather than max(x, 0), so that NaN propagates as in PyTorch.
+    case .relu: return x.applying { mapScalars($0, $1, $2, $3, { $0 < 0 ? 0 : $0 }) }
     case .leakyRelu(let slope):
         let slope = Scalar(slope)
-        return x.applying { mapRow($0, $1, $2, $3, vector: { $0.replacing(with: $0 * slope, where: $0 .< 0) },
-                                   scalar: { $0 < 0 ? $0 * slope : $0 }) }
+        return x.applying { mapScalars($0, $1, $2, $3, { $0 < 0 ? $0 * slope : $0 }) }
     case .gelu:
         // ½·x·(1 + erf(x/√2)) = ½·x·erfc(−x/√2): erfc keeps the negative tail accurate.
         let scale = Scalar(-0.707_106_781_186_547_524_4)
-        return transcendental(x, float: SIMDMath.gelu, generic: { 0.5 * $0 * Scalar.erfc($0 * scale) })
-    case .erf:
-        return transcendental(x, float: SIMDMath.erf, generic: { Scalar.erf($0) })
-    case .softplus:
-        // PyTorch's default threshold: above 20, log(1 + eˣ) equals x to within rounding.
-        return x.applying { mapScalars($0, $1, $2, $3, { $0 > 20 ? $0 : Scalar.log(onePlus: Scalar.exp($0)) }) }
-    case .silu:
-        return transcendental(x, float: { $0 * SIMDMath.sigmoid($0) }, generic: { $0 / (1 + Scalar.exp(-$0)) })
+        return x.applying { mapScalars($0, $1, $2, $3, { 0.5 * $0 * Scalar.erfc($0 * scale) }) }
+    case .erf: return x.applying { mapScalars($0, $1, $2, $3, { Scalar.erf($0) }) }
+    // PyTorch's default threshold: above 20, log(1 + eˣ) equals x to within rounding.
+    case .softplus: return x.applying { mapScalars($0, $1, $2, $3, { $0 > 20 ? $0 : Scalar.log(onePlus: Scalar.exp($0)) }) }
+    case .silu: return x.applying { mapScalars($0, $1, $2, $3, { $0 / (1 + Scalar.exp(-$0)) }) }
     }
 }
 
-/// Runs `float` (vectorized) when the elements are `Float`, `generic` element by element otherwise.
-/// Specialization turns the type test into a constant.
-@inline(__always)
-func transcendental<Scalar: FloatingPointTensorElement>(
-    _ x: Tensor<Scalar>, float: (SIMD8<Float>) -> SIMD8<Float>, generic: (Scalar) -> Scalar
-) -> Tensor<Scalar> {
-    if Scalar.self == Float.self {
-        return x.applying { source, stride, destination, count in
-            mapFloatRow(UnsafeRawPointer(source).assumingMemoryBound(to: Float.self), stride,
-                        UnsafeMutableRawPointer(destination).assumingMemoryBound(to: Float.self), count, float)
-        }
+/// The `Float` kernels, vectorized with `SIMD8<Float>`.
+///
+/// NOTE: these live in a non-generic function on purpose. In generic code specialized to `Float`,
+/// SIMD comparisons and `replacing(with:where:)` resolve to the stdlib's per-lane generic
+/// versions and run about ten times slower than the vector instructions they become here.
+func floatUnaryMath(_ x: Tensor<Float>, _ operation: UnaryOperation) -> Tensor<Float> {
+    switch operation {
+    case .negate: return x.applying { mapFloatRow($0, $1, $2, $3) { -$0 } }
+    case .abs: return x.applying { mapFloatRow($0, $1, $2, $3) { SIMDMath.magnitude($0) } }
+    case .sign:
+        return x.applying { mapFloatRow($0, $1, $2, $3) { $0.replacing(with: 1, where: $0 .> 0).replacing(with: -1, where: $0 .< 0) } }
+    case .exp: return x.applying { mapFloatRow($0, $1, $2, $3) { SIMDMath.exp($0) } }
+    case .log: return x.applying { mapFloatRow($0, $1, $2, $3) { SIMDMath.log($0) } }
+    case .logOnePlus: return x.applying { mapScalars($0, $1, $2, $3, { Float.log(onePlus: $0) }) }
+    case .squareRoot: return x.applying { mapFloatRow($0, $1, $2, $3) { $0.squareRoot() } }
+    case .reciprocalSquareRoot: return x.applying { mapFloatRow($0, $1, $2, $3) { 1 / $0.squareRoot() } }
+    case .square: return x.applying { mapFloatRow($0, $1, $2, $3) { $0 * $0 } }
+    case .sin: return x.applying { mapScalars($0, $1, $2, $3, { Float.sin($0) }) }
+    case .cos: return x.applying { mapScalars($0, $1, $2, $3, { Float.cos($0) }) }
+    case .tanh: return x.applying { mapFloatRow($0, $1, $2, $3) { SIMDMath.tanh($0) } }
+    case .sigmoid: return x.applying { mapFloatRow($0, $1, $2, $3) { SIMDMath.sigmoid($0) } }
+    case .relu: return x.applying { mapFloatRow($0, $1, $2, $3) { $0.replacing(with: 0, where: $0 .< 0) } }
+    case .leakyRelu(let slope):
+        let slope = Float(slope)
+        return x.applying { mapFloatRow($0, $1, $2, $3) { $0.replacing(with: $0 * slope, where: $0 .< 0) } }
+    case .gelu: return x.applying { mapFloatRow($0, $1, $2, $3) { SIMDMath.gelu($0) } }
+    case .erf: return x.applying { mapFloatRow($0, $1, $2, $3) { SIMDMath.erf($0) } }
+    case .softplus: return x.applying { mapScalars($0, $1, $2, $3, { $0 > 20 ? $0 : Float.log(onePlus: Float.exp($0)) }) }
+    case .silu: return x.applying { mapFloatRow($0, $1, $2, $3) { $0 * SIMDMath.sigmoid($0) } }
     }
-    return x.applying { mapScalars($0, $1, $2, $3, generic) }
 }
 
 /// Applies `transform` to each element of a row, one at a time.
