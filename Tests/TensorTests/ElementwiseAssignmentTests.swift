@@ -18,6 +18,9 @@ import _TestSupport
         x /= 2
         #expect(x.storage.base == buffer)
         #expect(x.scalars == [10, 21, 32, -6.5, -12, -17.5])
+        x += Tensor<Float>(shape: [3, 2], scalars: [1, 2, 3, 4, 5, 6]).transposed()   // strided rhs
+        #expect(x.storage.base == buffer)
+        #expect(x.scalars == [11, 24, 37, -4.5, -8, -11.5])
     }
 
     @Test func compoundAssignmentLeavesCopiesAlone() {

@@ -90,6 +90,15 @@ func select<Scalar: TensorElement>(_ condition: Tensor<Bool>, _ a: Tensor<Scalar
     let destination = result.storage.base
     let maskBase = UnsafePointer(mask.storage.base)
     let firstBase = UnsafePointer(first.storage.base), secondBase = UnsafePointer(second.storage.base)
+    if mask.isContiguous && first.isContiguous && second.isContiguous {
+        // One flat range, split across threads, free of stride multiplications so it vectorizes.
+        let maskStart = maskBase + mask.offset
+        let firstStart = firstBase + first.offset, secondStart = secondBase + second.offset
+        parallelChunks(count: result.count, grain: elementwiseGrain) { range in
+            for index in range { destination[index] = maskStart[index] ? firstStart[index] : secondStart[index] }
+        }
+        return withExtendedLifetime((mask, first, second)) { result }
+    }
     let rows = StridedRows(shape: shape, strides: [mask.strides, first.strides, second.strides],
                            offsets: [mask.offset, first.offset, second.offset])
     let length = rows.rowLength
@@ -98,13 +107,8 @@ func select<Scalar: TensorElement>(_ condition: Tensor<Bool>, _ a: Tensor<Scalar
         rows.forEachRow(in: range) { row, starts in
             let output = destination + row * length
             let maskRow = maskBase + starts[0], firstRow = firstBase + starts[1], secondRow = secondBase + starts[2]
-            if maskStride == 1 && firstStride == 1 && secondStride == 1 {
-                // The common contiguous case, kept free of stride multiplications so it vectorizes.
-                for index in 0..<length { output[index] = maskRow[index] ? firstRow[index] : secondRow[index] }
-            } else {
-                for index in 0..<length {
-                    output[index] = maskRow[index * maskStride] ? firstRow[index * firstStride] : secondRow[index * secondStride]
-                }
+            for index in 0..<length {
+                output[index] = maskRow[index * maskStride] ? firstRow[index * firstStride] : secondRow[index * secondStride]
             }
         }
     }

@@ -26,21 +26,30 @@ func updateInPlace<Scalar: FloatingPointTensorElement>(
     }
     let right = rhs.shape == lhs.shape ? rhs : rhs.expanded(to: lhs.shape)
     let target = lhs.storage.base, rightBase = UnsafePointer(right.storage.base)
-    let rows = StridedRows(shape: lhs.shape, strides: [lhs.strides, right.strides], offsets: [lhs.offset, right.offset])
-    let length = rows.rowLength, targetStride = rows.rowStrides[0], rightStride = rows.rowStrides[1]
-    parallelChunks(count: rows.rowCount, grain: max(1, elementwiseGrain / max(length, 1))) { range in
-        rows.forEachRow(in: range) { _, starts in
-            let row = target + starts[0], source = rightBase + starts[1]
-            // Each element is read before it is written, so updating a row in place is safe.
-            switch operation {
-            case .add:
-                mapRow(row, targetStride, source, rightStride, row, length, vector: { $0 + $1 }, scalar: { $0 + $1 })
-            case .subtract:
-                mapRow(row, targetStride, source, rightStride, row, length, vector: { $0 - $1 }, scalar: { $0 - $1 })
-            case .multiply:
-                mapRow(row, targetStride, source, rightStride, row, length, vector: { $0 * $1 }, scalar: { $0 * $1 })
-            case .divide:
-                mapRow(row, targetStride, source, rightStride, row, length, vector: { $0 / $1 }, scalar: { $0 / $1 })
+    // Each element is read before it is written, so updating a row in place is safe.
+    @inline(__always)
+    func update(_ row: UnsafeMutablePointer<Scalar>, _ source: UnsafePointer<Scalar>, _ sourceStride: Int, _ length: Int) {
+        switch operation {
+        case .add: mapRow(row, 1, source, sourceStride, row, length, vector: { $0 + $1 }, scalar: { $0 + $1 })
+        case .subtract: mapRow(row, 1, source, sourceStride, row, length, vector: { $0 - $1 }, scalar: { $0 - $1 })
+        case .multiply: mapRow(row, 1, source, sourceStride, row, length, vector: { $0 * $1 }, scalar: { $0 * $1 })
+        case .divide: mapRow(row, 1, source, sourceStride, row, length, vector: { $0 / $1 }, scalar: { $0 / $1 })
+        }
+    }
+    let rightIsScalar = right.strides.allSatisfy { $0 == 0 }
+    if right.isContiguous || rightIsScalar {
+        // One flat range, split across threads like the out-of-place kernels.
+        let start = target + lhs.offset, source = rightBase + right.offset, stride = rightIsScalar ? 0 : 1
+        parallelChunks(count: lhs.count, grain: elementwiseGrain) { range in
+            update(start + range.lowerBound, source + range.lowerBound * stride, stride, range.count)
+        }
+    } else {
+        // lhs is contiguous, so every row has stride 1 in it.
+        let rows = StridedRows(shape: lhs.shape, strides: [lhs.strides, right.strides], offsets: [lhs.offset, right.offset])
+        let length = rows.rowLength, rightStride = rows.rowStrides[1]
+        parallelChunks(count: rows.rowCount, grain: max(1, elementwiseGrain / max(length, 1))) { range in
+            rows.forEachRow(in: range) { _, starts in
+                update(target + starts[0], rightBase + starts[1], rightStride, length)
             }
         }
     }
