@@ -52,8 +52,8 @@ extension Tensor: CustomStringConvertible, CustomDebugStringConvertible {
     private static func formatFloating(_ value: Double) -> String {
         if value.isNaN { return "nan" }
         if value.isInfinite { return value > 0 ? "inf" : "-inf" }
-        if value == value.rounded() && abs(value) < 1e16 { return "\(Int(value))." }
-        let magnitude = abs(value)
+        if value == value.rounded() && Swift.abs(value) < 1e16 { return "\(Int(value))." }
+        let magnitude = Swift.abs(value)
         if magnitude >= 1e-4 && magnitude < 1e8 {
             // Up to 8 significant digits, trailing zeros trimmed (NumPy's default precision).
             var text = String(value)
