@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Autograd", targets: ["Autograd"]),
         .library(name: "Zoo", targets: ["Zoo"]),
         .executable(name: "zoo", targets: ["ZooCommandLine"]),
+        .executable(name: "gradus-benchmarks", targets: ["GradusBenchmarks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
@@ -35,6 +36,8 @@ let package = Package(
         .target(name: "Autograd", dependencies: ["Tensor"]),
         .target(name: "Zoo", dependencies: ["Tensor", "Autograd"]),
         .executableTarget(name: "ZooCommandLine", dependencies: ["Tensor", "Autograd", "Zoo"]),
+        // Benchmarks call OpenBLAS directly too: the peer that `Tensor`'s GEMM is measured against.
+        .executableTarget(name: "GradusBenchmarks", dependencies: ["Tensor", "CBLAS"], path: "Benchmarks/GradusBenchmarks"),
         .target(name: "_TestSupport", dependencies: ["Tensor"], path: "Tests/_TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "_TestSupport"], resources: [.copy("Fixtures")]),
     ],
