@@ -34,7 +34,7 @@ public protocol NumericTensorElement: TensorElement, Numeric, Comparable {
     var doubleValue: Double { get }
 }
 
-public protocol FloatingPointTensorElement: NumericTensorElement, BinaryFloatingPoint, Real, SIMDScalar
+public protocol FloatingPointTensorElement: NumericTensorElement, ConvertibleTensorElement, BinaryFloatingPoint, Real, SIMDScalar
 where Self.RawSignificand: FixedWidthInteger {
     /// Converts a `Double` literal computed in higher precision (a constant, a random number).
     init(_ value: Double)

@@ -1,0 +1,60 @@
+/// The derivative index: one line per recorded op, `op: vector-Jacobian product`, the way a
+/// math reference lists derivatives. `g` is the gradient arriving at the op's output, `y` its
+/// output. Broadcast inputs receive their gradient summed over the broadcast axes (done once,
+/// by the sweep). A test checks that every op in the sources has a line and every line an op.
+public enum DerivativeIndex {
+    public static let entries: [(operation: String, formula: String)] = [
+        // Arithmetic (Variable+Arithmetic.swift)
+        ("add", "a + b: (g, g)"),
+        ("subtract", "a − b: (g, −g)"),
+        ("multiply", "a · b: (g · b, g · a)"),
+        ("divide", "a / b: (g / b, −g · a / b²)"),
+        ("negate", "−a: −g"),
+        // Elementwise functions (Variable+Math.swift)
+        ("exp", "eˣ: g · y  (keeps the output, not the input)"),
+        ("log", "ln x: g / x"),
+        ("log1p", "ln(1 + x): g / (1 + x)"),
+        ("sqrt", "√x: g / (2y)"),
+        ("rsqrt", "1/√x: −g · y³ / 2"),
+        ("square", "x²: 2x · g"),
+        ("abs", "|x|: g · sign(x)"),
+        ("sin", "sin x: g · cos x"),
+        ("cos", "cos x: −g · sin x"),
+        ("tanh", "tanh x: g · (1 − y²)"),
+        ("sigmoid", "σ(x): g · y · (1 − y)"),
+        ("relu", "max(x, 0): g · [x > 0]"),
+        ("leakyRelu", "x > 0 ? x : s·x: g · (x > 0 ? 1 : s)"),
+        ("erf", "erf x: g · 2/√π · e^(−x²)"),
+        ("gelu", "x · Φ(x): g · (Φ(x) + x · φ(x))"),
+        ("softplus", "ln(1 + eˣ): g · σ(x)"),
+        ("powScalar", "xᵖ: g · p · xᵖ⁻¹"),
+        ("pow", "aᵇ: (g · b · aᵇ⁻¹, g · y · ln a)"),
+        ("clamp", "clamp(x, lo, hi): g · [lo ≤ x ≤ hi]"),
+        ("minimum", "min(a, b): (g · [a ≤ b], g · [a > b])"),
+        ("maximum", "max(a, b): (g · [a ≥ b], g · [a < b])"),
+        ("where", "mask ? a : b: (g · mask, g · ¬mask)"),
+        // Reductions and softmax (Variable+Reductions.swift, Variable+Softmax.swift)
+        ("sum", "Σ x: g broadcast over the reduced axes"),
+        ("max", "max x: g shared equally among the maximal elements"),
+        ("min", "min x: g shared equally among the minimal elements"),
+        ("logSumExp", "log Σ eˣ: g · e^(x − y)"),
+        ("softmax", "softmax(x): y · (g − Σ g · y)"),
+        ("logSoftmax", "log softmax(x): g − softmax(x) · Σ g"),
+        // Views (Variable+Views.swift)
+        ("reshape", "reshape(x): reshape(g, shape of x)"),
+        ("permute", "permute(x, p): permute(g, p⁻¹)"),
+        ("expand", "expand(x): g, summed over the expanded axes"),
+        ("slice", "x[s]: zeros of x's shape with g written at s"),
+        ("sliceBackward", "zeros with g at s: g[s]"),
+        // Products (Variable+Matmul.swift)
+        ("matmul", "a @ b: (g @ bᵀ, aᵀ @ g)"),
+        // Custom ops (CustomOperations.swift)
+        ("gradientReversal", "x forward: −λ · g"),
+        ("straightThrough", "f(x) forward: g"),
+    ]
+
+    /// The formula for `operation`, if it has a line.
+    public static func formula(for operation: String) -> String? {
+        entries.first { $0.operation == operation }?.formula
+    }
+}

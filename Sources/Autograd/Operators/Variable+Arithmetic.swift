@@ -1,0 +1,56 @@
+/// `+ − × ÷` and negation with NumPy broadcasting. The VJPs return gradients of the broadcast
+/// shape; the sweep sums them back to each input's shape.
+
+extension Variable {
+    /// `a + b`; VJP `(g, g)`.
+    public static func + (lhs: Variable, rhs: Variable) -> Variable {
+        differentiableOperation("add", inputs: [lhs, rhs], value: lhs.value + rhs.value) { gradient in
+            [gradient, gradient]
+        }
+    }
+
+    /// `a − b`; VJP `(g, −g)`.
+    public static func - (lhs: Variable, rhs: Variable) -> Variable {
+        differentiableOperation("subtract", inputs: [lhs, rhs], value: lhs.value - rhs.value) { gradient in
+            [gradient, rhs.requiresGradient ? -gradient : nil]
+        }
+    }
+
+    /// `a · b` elementwise; VJP `(g·b, g·a)`.
+    public static func * (lhs: Variable, rhs: Variable) -> Variable {
+        differentiableOperation("multiply", inputs: [lhs, rhs], value: lhs.value * rhs.value,
+                                savedBytes: savedBytes(lhs, rhs)) { gradient in
+            [lhs.requiresGradient ? gradient * rhs : nil, rhs.requiresGradient ? gradient * lhs : nil]
+        }
+    }
+
+    /// `a / b` elementwise; VJP `(g / b, −g·a / b²)`.
+    public static func / (lhs: Variable, rhs: Variable) -> Variable {
+        differentiableOperation("divide", inputs: [lhs, rhs], value: lhs.value / rhs.value,
+                                savedBytes: savedBytes(lhs, rhs)) { gradient in
+            [lhs.requiresGradient ? gradient / rhs : nil,
+             rhs.requiresGradient ? -(gradient * lhs) / (rhs * rhs) : nil]
+        }
+    }
+
+    /// `−a`; VJP `−g`.
+    public static prefix func - (operand: Variable) -> Variable {
+        differentiableOperation("negate", inputs: [operand], value: -operand.value) { gradient in [-gradient] }
+    }
+
+    // Scalar operands are constants.
+    public static func + (lhs: Variable, rhs: Scalar) -> Variable { lhs + Variable(Tensor(rhs)) }
+    public static func - (lhs: Variable, rhs: Scalar) -> Variable { lhs - Variable(Tensor(rhs)) }
+    public static func * (lhs: Variable, rhs: Scalar) -> Variable { lhs * Variable(Tensor(rhs)) }
+    public static func / (lhs: Variable, rhs: Scalar) -> Variable { lhs / Variable(Tensor(rhs)) }
+    public static func + (lhs: Scalar, rhs: Variable) -> Variable { Variable(Tensor(lhs)) + rhs }
+    public static func - (lhs: Scalar, rhs: Variable) -> Variable { Variable(Tensor(lhs)) - rhs }
+    public static func * (lhs: Scalar, rhs: Variable) -> Variable { Variable(Tensor(lhs)) * rhs }
+    public static func / (lhs: Scalar, rhs: Variable) -> Variable { Variable(Tensor(lhs)) / rhs }
+}
+
+/// The bytes a binary op's VJP keeps alive: the operands that the other one's gradient needs.
+func savedBytes<Scalar>(_ lhs: Variable<Scalar>, _ rhs: Variable<Scalar>) -> Int {
+    let size = MemoryLayout<Scalar>.stride
+    return (rhs.requiresGradient ? lhs.count * size : 0) + (lhs.requiresGradient ? rhs.count * size : 0)
+}

@@ -1,0 +1,176 @@
+/// Elementwise functions. Each VJP is written with variables, so that it records under
+/// `backward(createGraph: true)` and the function can be differentiated again. Masks (where an
+/// activation is flat or steep) are constants: their derivative is zero almost everywhere.
+
+extension Variable {
+    /// A constant of this variable's element type from a mask (1 where true).
+    static func constant(_ mask: Tensor<Bool>) -> Variable { Variable(Tensor<Scalar>(converting: mask)) }
+
+    /// `eˣ`; VJP `g · eˣ` (the output, not the input, is kept).
+    public func exp() -> Variable {
+        let result = value.exp()
+        return differentiableOperation("exp", inputs: [self], value: result, savedBytes: result.count * MemoryLayout<Scalar>.stride) { gradient in
+            [gradient * savedOutput(result) { self.exp() }]
+        }
+    }
+
+    /// `ln x`; VJP `g / x`.
+    public func log() -> Variable {
+        differentiableOperation("log", inputs: [self], value: value.log(), savedBytes: count * MemoryLayout<Scalar>.stride) { gradient in
+            [gradient / self]
+        }
+    }
+
+    /// `ln(1 + x)`, accurate near 0; VJP `g / (1 + x)`.
+    public func log1p() -> Variable {
+        differentiableOperation("log1p", inputs: [self], value: value.log1p()) { gradient in [gradient / (self + 1)] }
+    }
+
+    /// `√x`; VJP `g / (2√x)`.
+    public func sqrt() -> Variable {
+        let result = value.sqrt()
+        return differentiableOperation("sqrt", inputs: [self], value: result) { gradient in
+            [gradient / (savedOutput(result) { self.sqrt() } * 2)]
+        }
+    }
+
+    /// `1/√x`; VJP `−g / (2 x√x)`.
+    public func rsqrt() -> Variable {
+        let result = value.rsqrt()
+        return differentiableOperation("rsqrt", inputs: [self], value: result) { gradient in
+            let output = savedOutput(result) { self.rsqrt() }
+            return [gradient * output * output * output * -0.5]
+        }
+    }
+
+    /// `x²`; VJP `2x · g`.
+    public func square() -> Variable {
+        differentiableOperation("square", inputs: [self], value: value.square()) { gradient in [gradient * self * 2] }
+    }
+
+    /// `|x|`; VJP `g · sign(x)` (0 at 0).
+    public func abs() -> Variable {
+        differentiableOperation("abs", inputs: [self], value: value.abs()) { gradient in
+            [gradient * Variable(self.value.sign())]
+        }
+    }
+
+    /// `sin x`; VJP `g · cos x`.
+    public func sin() -> Variable {
+        differentiableOperation("sin", inputs: [self], value: value.sin()) { gradient in [gradient * self.cos()] }
+    }
+
+    /// `cos x`; VJP `−g · sin x`.
+    public func cos() -> Variable {
+        differentiableOperation("cos", inputs: [self], value: value.cos()) { gradient in [-(gradient * self.sin())] }
+    }
+
+    /// `tanh x`; VJP `g · (1 − tanh² x)`.
+    public func tanh() -> Variable {
+        let result = value.tanh()
+        return differentiableOperation("tanh", inputs: [self], value: result) { gradient in
+            let output = savedOutput(result) { self.tanh() }
+            return [gradient * (1 - output * output)]
+        }
+    }
+
+    /// `1 / (1 + e⁻ˣ)`; VJP `g · σ(x)(1 − σ(x))`.
+    public func sigmoid() -> Variable {
+        let result = value.sigmoid()
+        return differentiableOperation("sigmoid", inputs: [self], value: result) { gradient in
+            let output = savedOutput(result) { self.sigmoid() }
+            return [gradient * output * (1 - output)]
+        }
+    }
+
+    /// `max(x, 0)`; VJP `g · [x > 0]`.
+    public func relu() -> Variable {
+        differentiableOperation("relu", inputs: [self], value: value.relu()) { gradient in
+            [gradient * Variable.constant(self.value .> 0)]
+        }
+    }
+
+    /// `x` for `x > 0`, `slope · x` otherwise; VJP `g · (x > 0 ? 1 : slope)`.
+    public func leakyRelu(slope: Scalar = 0.01) -> Variable {
+        differentiableOperation("leakyRelu", inputs: [self], value: value.leakyRelu(slope: slope)) { gradient in
+            let positive = Tensor<Scalar>(converting: self.value .> 0)
+            return [gradient * Variable(positive * (1 - slope) + slope)]
+        }
+    }
+
+    /// The Gauss error function; VJP `g · (2/√π) e^(−x²)`.
+    public func erf() -> Variable {
+        differentiableOperation("erf", inputs: [self], value: value.erf()) { gradient in
+            [gradient * (-(self * self)).exp() * Scalar(2 / Double.pi.squareRoot())]
+        }
+    }
+
+    /// GELU in its exact form `x · Φ(x)`; VJP `g · (Φ(x) + x · φ(x))` with `φ` the normal density.
+    public func gelu() -> Variable {
+        differentiableOperation("gelu", inputs: [self], value: value.gelu()) { gradient in
+            let cumulative = ((self * Scalar(1 / 2.0.squareRoot())).erf() + 1) * 0.5
+            let density = (self * self * -0.5).exp() * Scalar(1 / (2 * Double.pi).squareRoot())
+            return [gradient * (cumulative + self * density)]
+        }
+    }
+
+    /// `ln(1 + eˣ)` (linear above 20, like PyTorch); VJP `g · σ(x)`.
+    public func softplus() -> Variable {
+        differentiableOperation("softplus", inputs: [self], value: value.softplus()) { gradient in
+            [gradient * self.sigmoid()]
+        }
+    }
+
+    /// `x · σ(x)`, composed.
+    public func silu() -> Variable { self * sigmoid() }
+
+    /// `xᵖ` for a constant exponent; VJP `g · p · xᵖ⁻¹`.
+    public func raised(to exponent: Scalar) -> Variable {
+        differentiableOperation("powScalar", inputs: [self], value: Tensor.pow(value, exponent)) { gradient in
+            [gradient * self.raised(to: exponent - 1) * exponent]
+        }
+    }
+
+    /// Elements clamped to `[lower, upper]`; VJP `g` inside the interval, 0 outside.
+    public func clamped(min lower: Scalar? = nil, max upper: Scalar? = nil) -> Variable {
+        differentiableOperation("clamp", inputs: [self], value: value.clamped(min: lower, max: upper)) { gradient in
+            var inside = Tensor<Bool>(repeating: true, shape: self.shape)
+            if let lower { inside = inside .& (self.value .>= lower) }
+            if let upper { inside = inside .& (self.value .<= upper) }
+            return [gradient * Variable.constant(inside)]
+        }
+    }
+
+    /// `aᵇ` elementwise, broadcast; VJP `(g · b · aᵇ⁻¹, g · aᵇ · ln a)`.
+    public static func pow(_ base: Variable, _ exponent: Variable) -> Variable {
+        let result = Tensor.pow(base.value, exponent.value)
+        return differentiableOperation("pow", inputs: [base, exponent], value: result) { gradient in
+            let output = savedOutput(result) { Variable.pow(base, exponent) }
+            return [base.requiresGradient ? gradient * exponent * Variable.pow(base, exponent - 1) : nil,
+                    exponent.requiresGradient ? gradient * output * base.log() : nil]
+        }
+    }
+
+    /// The elementwise smaller of two variables; the gradient goes to the one chosen (`a` on ties).
+    public static func minimum(_ lhs: Variable, _ rhs: Variable) -> Variable {
+        select(lhs.value .<= rhs.value, lhs, rhs, name: "minimum")
+    }
+
+    /// The elementwise larger of two variables; the gradient goes to the one chosen (`a` on ties).
+    public static func maximum(_ lhs: Variable, _ rhs: Variable) -> Variable {
+        select(lhs.value .>= rhs.value, lhs, rhs, name: "maximum")
+    }
+
+    /// `a` where `mask` holds, `b` elsewhere, broadcast; VJP `(g · mask, g · ¬mask)`.
+    public static func `where`(_ mask: Tensor<Bool>, _ lhs: Variable, _ rhs: Variable) -> Variable {
+        select(mask, lhs, rhs, name: "where")
+    }
+
+    private static func select(_ mask: Tensor<Bool>, _ lhs: Variable, _ rhs: Variable, name: String) -> Variable {
+        differentiableOperation(name, inputs: [lhs, rhs], value: Tensor.where(mask, lhs.value, rhs.value)) { gradient in
+            let chosen = constant(mask)
+            return [lhs.requiresGradient ? gradient * chosen : nil,
+                    rhs.requiresGradient ? gradient * (1 - chosen) : nil]
+        }
+    }
+}

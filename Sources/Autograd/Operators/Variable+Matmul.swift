@@ -1,0 +1,16 @@
+/// Matrix products with NumPy's `matmul` semantics, batched and broadcast.
+
+/// `a @ b`; VJP `(g @ bᵀ, aᵀ @ g)`, summed over broadcast batch dimensions by the sweep.
+/// Vectors are promoted to matrices (a row for `a`, a column for `b`) and the added axis removed.
+public func matmul<Scalar>(_ lhs: Variable<Scalar>, _ rhs: Variable<Scalar>) -> Variable<Scalar> {
+    precondition(lhs.rank >= 1 && rhs.rank >= 1, "matmul: \(lhs.shape) × \(rhs.shape): operands must have rank ≥ 1")
+    if lhs.rank == 1 { return matmul(lhs.unsqueezed(at: 0), rhs).squeezed(axes: [-2]) }
+    if rhs.rank == 1 { return matmul(lhs, rhs.unsqueezed(at: 1)).squeezed(axes: [-1]) }
+    let value = matmul(lhs.value, rhs.value)
+    let flops = 2 * value.count * lhs.shape[lhs.rank - 1]
+    return differentiableOperation("matmul", inputs: [lhs, rhs], value: value,
+                                   savedBytes: savedBytes(lhs, rhs), flops: flops) { gradient in
+        [lhs.requiresGradient ? matmul(gradient, rhs.transposed()) : nil,
+         rhs.requiresGradient ? matmul(lhs.transposed(), gradient) : nil]
+    }
+}

@@ -1,0 +1,117 @@
+/// The reverse sweep: from one output back to every variable it depends on.
+
+/// Gradients returned by `backward`, keyed by variable.
+public struct Gradients<Scalar: FloatingPointTensorElement>: @unchecked Sendable {
+    // The node is kept with its gradient so that its identity cannot be reused while we hold it.
+    var entries: [ObjectIdentifier: (node: Node<Scalar>, gradient: Variable<Scalar>)] = [:]
+
+    /// The gradient for `variable`, or `nil` when the output does not depend on it.
+    public subscript(variable: Variable<Scalar>) -> Tensor<Scalar>? {
+        self.variable(for: variable)?.value
+    }
+
+    /// The gradient as a variable: under `backward(createGraph: true)` it is recorded and can be
+    /// differentiated again.
+    public func variable(for variable: Variable<Scalar>) -> Variable<Scalar>? {
+        guard let node = variable.node else { return nil }
+        return entries[ObjectIdentifier(node)]?.gradient
+    }
+
+    /// The number of variables that received a gradient.
+    public var count: Int { entries.count }
+}
+
+extension Variable {
+    /// Sweeps the recorded graph from this output back to its leaves and returns the gradients
+    /// of `Σ seed ⊙ self` (the gradient of a scalar output when `seed` is omitted).
+    ///
+    /// Nodes reachable from this output run their VJPs in reverse creation order; a variable
+    /// used several times receives the sum of its gradients, reduced over broadcast dimensions.
+    ///
+    /// - Parameters:
+    ///   - seed: the gradient of the output; required unless the output has one element.
+    ///   - variables: also return gradients for these (intermediate) variables; leaves always get theirs.
+    ///   - createGraph: record the VJPs, so that the gradients can be differentiated again.
+    ///   - retainGraph: keep the saved tensors so that the graph can be swept again (implied by
+    ///     `createGraph`).
+    public func backward(
+        seed: Tensor<Scalar>? = nil, alsoFor variables: [Variable] = [],
+        createGraph: Bool = false, retainGraph: Bool = false
+    ) -> Gradients<Scalar> {
+        guard let root = node else {
+            preconditionFailure("backward: the output \(shape) does not require a gradient: no input it was computed from has requiresGradient: true, or it was computed without recording")
+        }
+        let seed = seed ?? {
+            precondition(count == 1, "backward: the output has shape \(shape); pass a seed gradient of that shape for a non-scalar output")
+            return Tensor<Scalar>(repeating: 1, shape: shape)
+        }()
+        precondition(seed.shape == shape, "backward: seed shape \(seed.shape) differs from output shape \(shape)")
+        let keep = retainGraph || createGraph
+        let requested = Set(variables.compactMap { $0.node.map(ObjectIdentifier.init) })
+
+        var result = Gradients<Scalar>()
+        var pending: [ObjectIdentifier: Variable<Scalar>] = [ObjectIdentifier(root): Variable(seed)]
+        GradientMode.withRecording(createGraph) {
+            for node in reachableNodes(from: root) {
+                let identifier = ObjectIdentifier(node)
+                guard let gradient = pending.removeValue(forKey: identifier) else { continue }
+                if node.isLeaf || requested.contains(identifier) {
+                    result.entries[identifier] = (node, gradient)
+                }
+                if node.isLeaf { continue }
+                guard let pullback = node.pullback else {
+                    preconditionFailure("backward: the graph through \(node.operation) (recorded at \(node.file):\(node.line)) was already swept and its saved tensors freed; pass retainGraph: true to the first backward to sweep it twice")
+                }
+                let inputGradients = pullback(gradient)
+                if !keep { node.pullback = nil }
+                precondition(inputGradients.count == node.inputs.count,
+                             "backward: the VJP of \(node.operation) returned \(inputGradients.count) gradients for \(node.inputs.count) inputs")
+                for (input, inputGradient) in zip(node.inputs, inputGradients) {
+                    guard let input, let inputGradient else { continue }
+                    if GradientMode.isDetectingAnomalies {
+                        checkFinite(inputGradient.value, operation: node.operation, pass: "backward", file: node.file, line: node.line)
+                    }
+                    let reduced = inputGradient.summed(toShape: input.shape, operation: node.operation)
+                    let key = ObjectIdentifier(input)
+                    pending[key] = pending[key].map { $0 + reduced } ?? reduced
+                }
+            }
+        }
+        return result
+    }
+}
+
+/// Every node the output depends on, in reverse creation order (a topological order: a node is
+/// always created after its inputs).
+func reachableNodes<Scalar>(from root: Node<Scalar>) -> [Node<Scalar>] {
+    var visited: Set<ObjectIdentifier> = [ObjectIdentifier(root)]
+    var order: [Node<Scalar>] = []
+    var stack = [root]
+    while let node = stack.popLast() {
+        order.append(node)
+        for case let input? in node.inputs where visited.insert(ObjectIdentifier(input)).inserted {
+            stack.append(input)
+        }
+    }
+    order.sort { $0.sequenceNumber > $1.sequenceNumber }
+    return order
+}
+
+extension Variable {
+    /// Undoes broadcasting: sums the gradient over the dimensions that broadcasting added or
+    /// stretched, so that it gets the input's shape. The one place broadcasting is undone.
+    func summed(toShape target: [Int], operation: String) -> Variable {
+        if shape == target { return self }
+        let lead = rank - target.count
+        precondition(lead >= 0, "backward: the VJP of \(operation) returned a gradient of shape \(shape) for an input of shape \(target)")
+        var axes = Array(0..<lead)
+        for axis in 0..<target.count where target[axis] == 1 && shape[lead + axis] != 1 {
+            axes.append(lead + axis)
+        }
+        for axis in 0..<target.count where target[axis] != 1 {
+            precondition(shape[lead + axis] == target[axis],
+                         "backward: the VJP of \(operation) returned a gradient of shape \(shape) for an input of shape \(target)")
+        }
+        return sum(alongAxes: axes, keepingDimensions: true).reshaped(to: target)
+    }
+}

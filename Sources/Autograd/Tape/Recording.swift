@@ -1,0 +1,61 @@
+/// Recording an operation on the tape — the one door every differentiable op goes through, and
+/// the public way to declare a custom op by its forward value and its vector-Jacobian product.
+
+/// Declares a differentiable operation: `value` is its forward result, computed from `inputs`,
+/// and `vectorJacobianProduct` maps the gradient of the result to one gradient per input
+/// (`nil` where an input gets none). Each returned gradient must have its input's shape or one
+/// that broadcasts to it; broadcasting is undone when gradients are accumulated.
+///
+/// Write the VJP with operations on `Variable`, not on raw tensors: during an ordinary backward
+/// pass nothing is recorded and they cost what the kernels cost; under
+/// `backward(createGraph: true)` they record, and the op can be differentiated twice.
+///
+/// ```swift
+/// // The gradient reversal layer of DANN: identity forward, −λ·g backward.
+/// func gradientReversal(_ x: Variable<Float>, scale: Float) -> Variable<Float> {
+///     differentiableOperation("gradientReversal", inputs: [x], value: x.value) { gradient in
+///         [gradient * -scale]
+///     }
+/// }
+/// ```
+///
+/// - Parameters:
+///   - name: the op's name in graph dumps, the derivative index and anomaly messages.
+///   - savedBytes: bytes of tensors the VJP keeps alive, shown by the graph dump.
+///   - flops: the forward pass's floating-point operations, shown by the graph dump.
+///   - file, line: where user code called the op, for anomaly messages.
+/// - Returns: a variable holding `value`, recorded on the tape when an input needs a gradient
+///   and recording is on; a constant otherwise.
+public func differentiableOperation<Scalar: FloatingPointTensorElement>(
+    _ name: String, inputs: [Variable<Scalar>], value: Tensor<Scalar>,
+    savedBytes: Int = 0, flops: Int = 0,
+    file: StaticString = #fileID, line: UInt = #line,
+    vectorJacobianProduct: @escaping (Variable<Scalar>) -> [Variable<Scalar>?]
+) -> Variable<Scalar> {
+    if GradientMode.isDetectingAnomalies { checkFinite(value, operation: name, pass: "forward", file: file, line: line) }
+    guard GradientMode.isRecording, inputs.contains(where: { $0.requiresGradient }) else {
+        return Variable(value: value, node: nil)
+    }
+    let node = Node(operation: name, inputs: inputs.map(\.node), shape: value.shape,
+                    savedBytes: savedBytes, flops: flops, file: file, line: line,
+                    pullback: vectorJacobianProduct)
+    return Variable(value: value, node: node)
+}
+
+/// Stops with a message naming the op and its call site when `value` holds NaN or infinity.
+func checkFinite<Scalar: FloatingPointTensorElement>(
+    _ value: Tensor<Scalar>, operation: String, pass: String, file: StaticString, line: UInt
+) {
+    let bad = value.withUnsafeBufferPointer { buffer in buffer.firstIndex { !$0.isFinite } }
+    if let bad {
+        preconditionFailure("anomaly: \(operation) (called at \(file):\(line)) produced \(value.scalars[bad]) in the \(pass) pass, at flat index \(bad) of shape \(value.shape)")
+    }
+}
+
+/// The forward result as a VJP should use it: a constant during an ordinary sweep (nothing is
+/// recorded, so it costs nothing), recomputed as a recorded variable under
+/// `backward(createGraph: true)`, so that second derivatives see how it depends on the inputs.
+/// (A VJP cannot capture its own output variable: the node would hold itself alive.)
+public func savedOutput<Scalar>(_ result: Tensor<Scalar>, recompute: () -> Variable<Scalar>) -> Variable<Scalar> {
+    GradientMode.isEnabled ? recompute() : Variable(result)
+}

@@ -1,0 +1,45 @@
+import Testing
+import Autograd
+import _TestSupport
+
+@Suite struct CustomOperationTests {
+    @Test func gradientReversalIsIdentityForwardAndNegatedScaledBackward() {
+        let x = Variable(Tensor<Double>([1, -2, 3]), requiresGradient: true)
+        let y = gradientReversal(x, scale: 0.5)
+        #expect(y.value.scalars == x.value.scalars)
+        let gradients = (y * Variable(Tensor([1, 2, 3]))).sum().backward()
+        #expect(gradients[x]!.scalars == [-0.5, -1, -1.5])
+    }
+
+    @Test func gradientReversalComposedPassesTheChecker() {
+        // d/dx Σ w·GRL(tanh(x))² = −λ · 2 tanh(x)(1 − tanh²(x)) · w: checked against the closed form,
+        // since finite differences see the identity forward.
+        let x = Tensor<Double>([0.3, -0.7, 1.1])
+        let variable = Variable(x, requiresGradient: true)
+        let y = gradientReversal(variable.tanh(), scale: 2)
+        let gradients = (y * y).sum().backward()
+        let t = x.tanh()
+        assertClose(gradients[variable]!, t * (1 - t * t) * -4, absolute: 1e-12)
+    }
+
+    @Test func straightThroughPassesTheGradientUnchanged() {
+        let x = Variable(Tensor<Double>([0.4, 1.6, -0.6]), requiresGradient: true)
+        let rounded = straightThrough(x) { $0.applying { source, stride, destination, count in
+            for index in 0..<count { destination[index] = source[index * stride].rounded() }
+        } }
+        #expect(rounded.value.scalars == [0, 2, -1])
+        let gradients = (rounded * rounded).sum().backward()
+        #expect(gradients[x]!.scalars == [0, 4, -2])  // 2·round(x), passed straight through
+    }
+
+    @Test func aUserDefinedOpWithItsOwnVJP() {
+        // cube(x) = x³ with VJP 3x²·g, declared by a user through the public API.
+        func cube(_ x: Variable<Double>) -> Variable<Double> {
+            differentiableOperation("cube", inputs: [x], value: x.value * x.value * x.value) { gradient in
+                [gradient * x * x * 3]
+            }
+        }
+        let report = checkGradients(at: [Tensor([0.5, -1.5, 2])]) { cube($0[0]) }
+        #expect(report.passed, "\(report)")
+    }
+}
