@@ -4,8 +4,13 @@
 /// Vectors are promoted to matrices (a row for `a`, a column for `b`) and the added axis removed.
 public func matmul<Scalar>(_ lhs: Variable<Scalar>, _ rhs: Variable<Scalar>) -> Variable<Scalar> {
     precondition(lhs.rank >= 1 && rhs.rank >= 1, "matmul: \(lhs.shape) × \(rhs.shape): operands must have rank ≥ 1")
-    if lhs.rank == 1 { return matmul(lhs.unsqueezed(at: 0), rhs).squeezed(axes: [-2]) }
-    if rhs.rank == 1 { return matmul(lhs, rhs.unsqueezed(at: 1)).squeezed(axes: [-1]) }
+    if lhs.rank == 1 || rhs.rank == 1 {
+        let left = lhs.rank == 1 ? lhs.unsqueezed(at: 0) : lhs     // [K] → [1, K]
+        let right = rhs.rank == 1 ? rhs.unsqueezed(at: 1) : rhs    // [K] → [K, 1]
+        let product = matmul(left, right)
+        let added = (lhs.rank == 1 ? [-2] : []) + (rhs.rank == 1 ? [-1] : [])
+        return product.squeezed(axes: added)
+    }
     let value = matmul(lhs.value, rhs.value)
     let flops = 2 * value.count * lhs.shape[lhs.rank - 1]
     return differentiableOperation("matmul", inputs: [lhs, rhs], value: value,

@@ -1,0 +1,97 @@
+import Autograd
+import Testing
+
+/// One differentiable op at one point: the gradient checker runs every case, and the
+/// derivative-index test reads the ops each case records.
+struct GradientCase: Sendable, CustomTestStringConvertible {
+    let name: String
+    let inputs: [Tensor<Double>]
+    let function: @Sendable ([Variable<Double>]) -> Variable<Double>
+    var testDescription: String { name }
+}
+
+/// Deterministic inputs in `[low, high)`.
+func sample(_ shape: [Int], _ low: Double = -1, _ high: Double = 1, seed: UInt64 = 1) -> Tensor<Double> {
+    var generator = PhiloxGenerator(seed: seed)
+    return Tensor<Double>.uniform(shape, low: low, high: high, using: &generator)
+}
+
+/// Inputs whose magnitude stays at least 0.2 away from zero (for kinks at 0).
+func awayFromZero(_ shape: [Int], seed: UInt64 = 1) -> Tensor<Double> {
+    let magnitude = sample(shape, 0.2, 1.2, seed: seed)
+    let signs = sample(shape, -1, 1, seed: seed + 100).sign()
+    return magnitude * signs
+}
+
+/// The same values in a non-contiguous layout (a transposed copy, transposed back).
+func nonContiguous(_ tensor: Tensor<Double>) -> Tensor<Double> {
+    let result = tensor.transposed().contiguous().transposed()
+    precondition(!result.isContiguous || tensor.rank < 2)
+    return result
+}
+
+let matrix = sample([2, 3])
+let positive = sample([2, 3], 0.5, 2, seed: 2)
+let row = sample([3], seed: 3)
+let column = sample([2, 1], seed: 4)
+
+let gradientCases: [GradientCase] = [
+    // Arithmetic, with broadcast and non-contiguous operands.
+    GradientCase(name: "add broadcast row", inputs: [matrix, row]) { $0[0] + $0[1] },
+    GradientCase(name: "add expanded (stride 0) input", inputs: [matrix, row.expanded(to: [2, 3])]) { $0[0] + $0[1] },
+    GradientCase(name: "subtract column from transposed", inputs: [nonContiguous(matrix), column]) { $0[1] - $0[0] },
+    GradientCase(name: "multiply broadcast", inputs: [nonContiguous(matrix), column]) { $0[0] * $0[1] },
+    GradientCase(name: "divide broadcast", inputs: [matrix, positive.sum(alongAxes: [0])]) { $0[0] / $0[1] },
+    GradientCase(name: "negate", inputs: [matrix]) { -$0[0] },
+    // Elementwise functions.
+    GradientCase(name: "exp", inputs: [nonContiguous(matrix)]) { $0[0].exp() },
+    GradientCase(name: "log", inputs: [positive]) { $0[0].log() },
+    GradientCase(name: "log1p", inputs: [positive]) { $0[0].log1p() },
+    GradientCase(name: "sqrt", inputs: [positive]) { $0[0].sqrt() },
+    GradientCase(name: "rsqrt", inputs: [positive]) { $0[0].rsqrt() },
+    GradientCase(name: "square", inputs: [matrix]) { $0[0].square() },
+    GradientCase(name: "abs", inputs: [awayFromZero([2, 3])]) { $0[0].abs() },
+    GradientCase(name: "sin", inputs: [matrix]) { $0[0].sin() },
+    GradientCase(name: "cos", inputs: [matrix]) { $0[0].cos() },
+    GradientCase(name: "tanh", inputs: [nonContiguous(matrix)]) { $0[0].tanh() },
+    GradientCase(name: "sigmoid", inputs: [matrix * 3]) { $0[0].sigmoid() },
+    GradientCase(name: "relu", inputs: [awayFromZero([2, 3])]) { $0[0].relu() },
+    GradientCase(name: "leakyRelu", inputs: [awayFromZero([2, 3])]) { $0[0].leakyRelu(slope: 0.1) },
+    GradientCase(name: "erf", inputs: [matrix]) { $0[0].erf() },
+    GradientCase(name: "gelu", inputs: [matrix * 3]) { $0[0].gelu() },
+    GradientCase(name: "softplus", inputs: [matrix * 3]) { $0[0].softplus() },
+    GradientCase(name: "silu", inputs: [matrix * 3]) { $0[0].silu() },
+    GradientCase(name: "powScalar", inputs: [positive]) { $0[0].raised(to: 2.5) },
+    GradientCase(name: "pow broadcast", inputs: [positive, row]) { Variable.pow($0[0], $0[1]) },
+    GradientCase(name: "clamp", inputs: [Tensor([-0.9, -0.3, 0.2, 0.6, 0.95])]) { $0[0].clamped(min: -0.5, max: 0.8) },
+    GradientCase(name: "minimum", inputs: [matrix, positive - 1.1]) { Variable.minimum($0[0], $0[1]) },
+    GradientCase(name: "maximum broadcast", inputs: [matrix, row * 0.5]) { Variable.maximum($0[0], $0[1]) },
+    GradientCase(name: "where", inputs: [matrix, row]) { Variable.where(matrix .> 0, $0[0], $0[1]) },
+    // Reductions.
+    GradientCase(name: "sum all", inputs: [nonContiguous(matrix)]) { $0[0].sum() },
+    GradientCase(name: "sum axis 1", inputs: [matrix]) { $0[0].sum(alongAxes: [1]) },
+    GradientCase(name: "sum axes 0, 2 keeping dimensions", inputs: [sample([2, 3, 2])]) { $0[0].sum(alongAxes: [0, 2], keepingDimensions: true) },
+    GradientCase(name: "mean", inputs: [matrix]) { $0[0].mean(alongAxes: [0]) },
+    GradientCase(name: "variance", inputs: [matrix]) { $0[0].variance(alongAxes: [1]) },
+    GradientCase(name: "max axis 1", inputs: [matrix]) { $0[0].max(alongAxes: [1]) },
+    GradientCase(name: "min all", inputs: [nonContiguous(matrix)]) { $0[0].min() },
+    GradientCase(name: "logSumExp", inputs: [matrix * 4]) { $0[0].logSumExp(alongAxes: [1]) },
+    GradientCase(name: "norm 2", inputs: [matrix]) { $0[0].norm(alongAxes: [1]) },
+    GradientCase(name: "norm 1", inputs: [awayFromZero([2, 3])]) { $0[0].norm(order: 1) },
+    GradientCase(name: "norm 3", inputs: [awayFromZero([2, 3])]) { $0[0].norm(order: 3, alongAxes: [0]) },
+    GradientCase(name: "softmax axis 1", inputs: [matrix * 3]) { $0[0].softmax(alongAxis: 1) },
+    GradientCase(name: "softmax axis 0 non-contiguous", inputs: [nonContiguous(matrix)]) { $0[0].softmax(alongAxis: 0) },
+    GradientCase(name: "logSoftmax", inputs: [matrix * 3]) { $0[0].logSoftmax(alongAxis: -1) },
+    // Views.
+    GradientCase(name: "reshape", inputs: [nonContiguous(matrix)]) { $0[0].reshaped(to: [3, 2]) * Variable(sample([3, 2], seed: 9)) },
+    GradientCase(name: "permute", inputs: [sample([2, 3, 4])]) { $0[0].permuted([2, 0, 1]) * Variable(sample([4, 2, 3], seed: 9)) },
+    GradientCase(name: "expand", inputs: [column]) { $0[0].expanded(to: [2, 3]) * Variable(matrix) },
+    GradientCase(name: "slice with step", inputs: [sample([3, 5])]) { $0[0].sliced(axis: 1, from: 1, by: 2) },
+    GradientCase(name: "selecting", inputs: [sample([3, 5])]) { $0[0].selecting(-1, alongAxis: 0) },
+    // Products.
+    GradientCase(name: "matmul", inputs: [matrix, sample([3, 4], seed: 5)]) { matmul($0[0], $0[1]) },
+    GradientCase(name: "matmul transposed operands", inputs: [nonContiguous(sample([3, 2])), sample([4, 3], seed: 5)]) { matmul($0[0].transposed(), $0[1].transposed()) },
+    GradientCase(name: "matmul broadcast batch", inputs: [sample([2, 2, 3]), sample([3, 4], seed: 6)]) { matmul($0[0], $0[1]) },
+    GradientCase(name: "matmul vector", inputs: [row, sample([3, 2], seed: 7)]) { matmul($0[0], $0[1]) },
+    GradientCase(name: "matmul dot", inputs: [row, sample([3], seed: 8)]) { matmul($0[0], $0[1]) },
+]
