@@ -44,7 +44,9 @@ public func checkGradients(
     let weights = checkWeights(count: output.count).reshaped(to: output.shape)
     let gradients = output.backward(seed: weights)
     func weightedOutput(_ points: [Tensor<Double>]) -> Double {
-        let value = withoutGradients { function(points.map { Variable($0) }).value }
+        // Inputs require gradients here too, so that a function that differentiates inside
+        // (a gradient of a gradient) can be checked; the graph is dropped at once.
+        let value = function(points.map { Variable($0, requiresGradient: true) }).value
         return zip(value.scalars, weights.scalars).reduce(0) { $0 + $1.0 * $1.1 }
     }
 
