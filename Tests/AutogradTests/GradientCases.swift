@@ -94,4 +94,47 @@ let gradientCases: [GradientCase] = [
     GradientCase(name: "matmul broadcast batch", inputs: [sample([2, 2, 3]), sample([3, 4], seed: 6)]) { matmul($0[0], $0[1]) },
     GradientCase(name: "matmul vector", inputs: [row, sample([3, 2], seed: 7)]) { matmul($0[0], $0[1]) },
     GradientCase(name: "matmul dot", inputs: [row, sample([3], seed: 8)]) { matmul($0[0], $0[1]) },
+    // Joining and indexing.
+    GradientCase(name: "pad", inputs: [sample([2, 3])]) { $0[0].padded([(1, 0), (2, 1)], with: 0.5) },
+    GradientCase(name: "concatenate axis 1", inputs: [matrix, sample([2, 2], seed: 9)]) { Variable.concatenating([$0[0], $0[1]], alongAxis: 1) },
+    GradientCase(name: "stack and split", inputs: [row, sample([3], seed: 9)]) { inputs in
+        let stacked = Variable.stacking(inputs, alongAxis: 1)            // [3, 2]
+        let pieces = stacked.split(sizes: [1, 2], alongAxis: 0)
+        return pieces[0].sum() * pieces[1].sum()
+    },
+    GradientCase(name: "gather axis 1", inputs: [sample([2, 4])]) {
+        $0[0].gathering(alongAxis: 1, indices: Tensor(shape: [2, 3], scalars: [3, 0, 3, 1, 1, 2]))
+    },
+    GradientCase(name: "scatterAdd", inputs: [sample([2, 3])]) {
+        Variable.scatteringAdd($0[0], alongAxis: 1, indices: Tensor(shape: [2, 3], scalars: [0, 2, 0, 3, 3, 1]), shape: [2, 4])
+    },
+    GradientCase(name: "indexSelect", inputs: [sample([4, 3])]) { $0[0].indexSelect(alongAxis: 0, indices: Tensor([2, 0, 2])) },
+    GradientCase(name: "maskedFill", inputs: [matrix]) { $0[0].maskedFill(where: matrix .> 0.2, with: -1) },
+    // Convolution and pooling.
+    GradientCase(name: "conv2d stride 2 padding 1 bias", inputs: [sample([2, 3, 5, 5]), sample([4, 3, 3, 3], seed: 9), sample([4], seed: 10)]) {
+        conv2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1)
+    },
+    GradientCase(name: "conv2d dilation 2 groups 2 non-contiguous input", inputs: [nonContiguous(sample([2, 4, 6, 6])), sample([4, 2, 2, 2], seed: 9)]) {
+        conv2d($0[0], weight: $0[1], padding: 1, dilation: 2, groups: 2)
+    },
+    GradientCase(name: "conv2dBackwardInput (double backward)", inputs: [sample([1, 2, 4, 4]), sample([3, 2, 3, 3], seed: 9)]) { inputs in
+        let output = conv2d(inputs[0], weight: inputs[1], padding: 1)
+        return output.square().sum().backward(createGraph: true).variable(for: inputs[0])!
+    },
+    GradientCase(name: "conv2dBackwardWeight (double backward)", inputs: [sample([1, 2, 4, 4]), sample([3, 2, 3, 3], seed: 9)]) { inputs in
+        let output = conv2d(inputs[0], weight: inputs[1], stride: 2, padding: 1)
+        return output.square().sum().backward(createGraph: true).variable(for: inputs[1])!
+    },
+    GradientCase(name: "maxPool2d", inputs: [sample([2, 2, 5, 5])]) { maxPool2d($0[0], kernelSize: 3, stride: 2, padding: 1) },
+    GradientCase(name: "maxPool2d (double backward)", inputs: [sample([1, 2, 4, 4])]) { inputs in
+        maxPool2d(inputs[0], kernelSize: 2).square().sum().backward(createGraph: true).variable(for: inputs[0])!
+    },
+    GradientCase(name: "avgPool2d", inputs: [sample([2, 2, 5, 5])]) { avgPool2d($0[0], kernelSize: 3, stride: 2, padding: 1, countIncludesPadding: false) },
+    GradientCase(name: "avgPool2dBackward (double backward)", inputs: [sample([1, 2, 4, 4])]) { inputs in
+        avgPool2d(inputs[0], kernelSize: 2).square().sum().backward(createGraph: true).variable(for: inputs[0])!
+    },
+    GradientCase(name: "adaptiveAvgPool2d", inputs: [sample([2, 2, 5, 7])]) { adaptiveAvgPool2d($0[0], outputSize: Spatial2d(3, 2)) },
+    GradientCase(name: "adaptiveAvgPool2dBackward (double backward)", inputs: [sample([1, 2, 5, 5])]) { inputs in
+        adaptiveAvgPool2d(inputs[0], outputSize: 2).square().sum().backward(createGraph: true).variable(for: inputs[0])!
+    },
 ]

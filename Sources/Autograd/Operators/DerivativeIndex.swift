@@ -48,6 +48,20 @@ public enum DerivativeIndex {
         ("sliceBackward", "zeros with g at s: g[s]"),
         // Products (Variable+Matmul.swift)
         ("matmul", "a @ b: (g @ bᵀ, aᵀ @ g)"),
+        ("pad", "pad(x): g without the padding"),
+        ("concatenate", "concat(a, b, …): (g[a's slice], g[b's slice], …)"),
+        // Indexing (Variable+Indexing.swift)
+        ("gather", "x[index]: scatter-add of g at index into zeros of x's shape"),
+        ("scatterAdd", "zeros + scatter-add of s at index: g[index]"),
+        // Convolution and pooling (Variable+Convolution.swift, Variable+Pooling.swift)
+        ("conv2d", "conv(x, w): (I(g, w), W(g, x)) — the two backward kernels"),
+        ("conv2dBackwardInput", "I(g, w): (conv(u, w), W(g, u))"),
+        ("conv2dBackwardWeight", "W(g, x): (conv(x, v), I(g, v))"),
+        ("maxPool2d", "max over windows: scatter-add of g at the argmax indices"),
+        ("avgPool2d", "mean over windows: its adjoint, avgPool2dBackward(g)"),
+        ("avgPool2dBackward", "adjoint of avgPool2d: avgPool2d(u)"),
+        ("adaptiveAvgPool2d", "mean over adaptive windows: its adjoint(g)"),
+        ("adaptiveAvgPool2dBackward", "adjoint of adaptiveAvgPool2d: adaptiveAvgPool2d(u)"),
         // Custom ops (CustomOperations.swift)
         ("gradientReversal", "x forward: −λ · g"),
         ("straightThrough", "f(x) forward: g"),

@@ -1,0 +1,36 @@
+/// Gather and scatter-add are each other's VJP; index-select and masked fill are composed.
+
+extension Variable {
+    /// `out[i][j][k] = x[i][index[i][j][k]][k]` (for axis 1); VJP: scatter-add of `g` at the indices.
+    public func gathering(alongAxis axis: Int, indices: Tensor<Int>) -> Variable {
+        let inputShape = shape
+        return differentiableOperation("gather", inputs: [self], value: value.gathering(alongAxis: axis, indices: indices),
+                                       savedBytes: indices.count * MemoryLayout<Int>.stride) { gradient in
+            [Variable.scatteringAdd(gradient, alongAxis: axis, indices: indices, shape: inputShape)]
+        }
+    }
+
+    /// Zeros of `shape` with `source` added at the indices along `axis`; VJP: gather of `g`.
+    public static func scatteringAdd(_ source: Variable, alongAxis axis: Int, indices: Tensor<Int>, shape: [Int]) -> Variable {
+        differentiableOperation("scatterAdd", inputs: [source],
+                                value: Tensor.scatteringAdd(source.value, alongAxis: axis, indices: indices, shape: shape)) { gradient in
+            [gradient.gathering(alongAxis: axis, indices: indices)]
+        }
+    }
+
+    /// The entries at `indices` (rank 1) along `axis`: a gather with the indices broadcast.
+    public func indexSelect(alongAxis axis: Int, indices: Tensor<Int>) -> Variable {
+        let axis = normalizedAxis(axis, rank: rank, op: "indexSelect")
+        precondition(indices.rank == 1, "indexSelect: indices must have rank 1, not shape \(indices.shape)")
+        var outputShape = shape
+        outputShape[axis] = indices.count
+        var indexShape = [Int](repeating: 1, count: rank)
+        indexShape[axis] = indices.count
+        return gathering(alongAxis: axis, indices: indices.reshaped(to: indexShape).expanded(to: outputShape))
+    }
+
+    /// `value` where `mask` holds, the input elsewhere (the mask broadcasts).
+    public func maskedFill(where mask: Tensor<Bool>, with fill: Scalar) -> Variable {
+        Variable.where(mask, Variable(Tensor(fill)), self)
+    }
+}

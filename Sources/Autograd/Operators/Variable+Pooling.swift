@@ -1,0 +1,64 @@
+/// Pooling over the last two axes of `[N, C, H, W]`. Average pooling and its backward kernel are
+/// adjoint linear maps, each the other's VJP; max pooling routes the gradient through its argmax
+/// indices with scatter-add, whose own VJP is a gather.
+
+/// The largest element of each window; VJP: `g` added at each window's argmax.
+public func maxPool2d<Scalar>(
+    _ input: Variable<Scalar>, kernelSize: Spatial2d, stride: Spatial2d? = nil, padding: Spatial2d = 0,
+    dilation: Spatial2d = 1
+) -> Variable<Scalar> {
+    let (values, indices) = maxPool2d(input.value, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation)
+    let inputShape = input.shape
+    return differentiableOperation("maxPool2d", inputs: [input], value: values,
+                                   savedBytes: indices.count * MemoryLayout<Int>.stride) { gradient in
+        // Planes flattened: the indices address each H×W plane.
+        let batch = inputShape[0], channels = inputShape[1]
+        let flatIndices = indices.reshaped(to: [batch, channels, -1])
+        let flatGradient = gradient.reshaped(to: [batch, channels, -1])
+        let scattered = Variable.scatteringAdd(flatGradient, alongAxis: 2, indices: flatIndices,
+                                               shape: [batch, channels, inputShape[2] * inputShape[3]])
+        return [scattered.reshaped(to: inputShape)]
+    }
+}
+
+/// The mean of each window (padding counted as zeros unless `countIncludesPadding` is false);
+/// VJP: `avgPool2dBackward`.
+public func avgPool2d<Scalar>(
+    _ input: Variable<Scalar>, kernelSize: Spatial2d, stride: Spatial2d? = nil, padding: Spatial2d = 0,
+    countIncludesPadding: Bool = true
+) -> Variable<Scalar> {
+    let value = avgPool2d(input.value, kernelSize: kernelSize, stride: stride, padding: padding,
+                          countIncludesPadding: countIncludesPadding)
+    let inputShape = input.shape
+    return differentiableOperation("avgPool2d", inputs: [input], value: value) { gradient in
+        [averagePoolingGradient(gradient, inputShape: inputShape, kernelSize: kernelSize, stride: stride,
+                                padding: padding, countIncludesPadding: countIncludesPadding)]
+    }
+}
+
+func averagePoolingGradient<Scalar>(
+    _ gradient: Variable<Scalar>, inputShape: [Int], kernelSize: Spatial2d, stride: Spatial2d?,
+    padding: Spatial2d, countIncludesPadding: Bool
+) -> Variable<Scalar> {
+    let value = avgPool2dBackward(gradient.value, inputShape: inputShape, kernelSize: kernelSize, stride: stride,
+                                  padding: padding, countIncludesPadding: countIncludesPadding)
+    return differentiableOperation("avgPool2dBackward", inputs: [gradient], value: value) { upstream in
+        [avgPool2d(upstream, kernelSize: kernelSize, stride: stride, padding: padding, countIncludesPadding: countIncludesPadding)]
+    }
+}
+
+/// The mean over PyTorch's adaptive windows, giving `outputSize` exactly; VJP: its adjoint.
+public func adaptiveAvgPool2d<Scalar>(_ input: Variable<Scalar>, outputSize: Spatial2d) -> Variable<Scalar> {
+    let inputShape = input.shape
+    return differentiableOperation("adaptiveAvgPool2d", inputs: [input],
+                                   value: adaptiveAvgPool2d(input.value, outputSize: outputSize)) { gradient in
+        [adaptiveAveragePoolingGradient(gradient, inputShape: inputShape, outputSize: outputSize)]
+    }
+}
+
+func adaptiveAveragePoolingGradient<Scalar>(_ gradient: Variable<Scalar>, inputShape: [Int], outputSize: Spatial2d) -> Variable<Scalar> {
+    differentiableOperation("adaptiveAvgPool2dBackward", inputs: [gradient],
+                            value: adaptiveAvgPool2dBackward(gradient.value, inputShape: inputShape)) { upstream in
+        [adaptiveAvgPool2d(upstream, outputSize: outputSize)]
+    }
+}
