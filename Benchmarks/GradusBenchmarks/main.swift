@@ -14,6 +14,9 @@ let suites: [String: () -> Void] = [
     "gemm": runGemmSuite,
     "elementwise": runElementwiseSuite,
     "conv": runConvolutionSuite,
+    "autograd": runAutogradSuite,
+    // One part of a suite, for profiling.
+    "autograd-overhead": measureOverhead,
 ]
 guard let name = arguments.first, let suite = suites[name] else {
     let known = suites.keys.sorted().joined(separator: ", ")

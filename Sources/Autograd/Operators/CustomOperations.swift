@@ -5,6 +5,8 @@
 /// the identity forward, `−scale · g` backward. Features pass unchanged to the domain classifier,
 /// while the feature extractor receives the *reversed* domain gradient and so learns features
 /// the domain classifier cannot separate.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func gradientReversal<Scalar>(_ input: Variable<Scalar>, scale: Scalar) -> Variable<Scalar> {
     differentiableOperation("gradientReversal", inputs: [input], value: input.value) { gradient in
         [gradient * -scale]
@@ -14,6 +16,8 @@ public func gradientReversal<Scalar>(_ input: Variable<Scalar>, scale: Scalar) -
 /// A straight-through estimator (Bengio et al., 2013, https://arxiv.org/abs/1308.3432): the
 /// forward applies a non-differentiable `function` (rounding, binarization, quantization), the
 /// backward passes the gradient through unchanged, as if the function were the identity.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func straightThrough<Scalar>(
     _ input: Variable<Scalar>, _ function: (Tensor<Scalar>) -> Tensor<Scalar>
 ) -> Variable<Scalar> {

@@ -3,6 +3,8 @@
 
 extension Variable {
     /// `a + b`; VJP `(g, g)`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func + (lhs: Variable, rhs: Variable) -> Variable {
         differentiableOperation("add", inputs: [lhs, rhs], value: lhs.value + rhs.value) { gradient in
             [gradient, gradient]
@@ -10,6 +12,8 @@ extension Variable {
     }
 
     /// `a − b`; VJP `(g, −g)`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func - (lhs: Variable, rhs: Variable) -> Variable {
         differentiableOperation("subtract", inputs: [lhs, rhs], value: lhs.value - rhs.value) { gradient in
             [gradient, rhs.requiresGradient ? -gradient : nil]
@@ -17,6 +21,8 @@ extension Variable {
     }
 
     /// `a · b` elementwise; VJP `(g·b, g·a)`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func * (lhs: Variable, rhs: Variable) -> Variable {
         differentiableOperation("multiply", inputs: [lhs, rhs], value: lhs.value * rhs.value,
                                 savedBytes: savedBytes(lhs, rhs)) { gradient in
@@ -25,6 +31,8 @@ extension Variable {
     }
 
     /// `a / b` elementwise; VJP `(g / b, −g·a / b²)`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func / (lhs: Variable, rhs: Variable) -> Variable {
         differentiableOperation("divide", inputs: [lhs, rhs], value: lhs.value / rhs.value,
                                 savedBytes: savedBytes(lhs, rhs)) { gradient in
@@ -34,22 +42,42 @@ extension Variable {
     }
 
     /// `−a`; VJP `−g`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static prefix func - (operand: Variable) -> Variable {
         differentiableOperation("negate", inputs: [operand], value: -operand.value) { gradient in [-gradient] }
     }
 
     // Scalar operands are constants.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func + (lhs: Variable, rhs: Scalar) -> Variable { lhs + Variable(Tensor(rhs)) }
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func - (lhs: Variable, rhs: Scalar) -> Variable { lhs - Variable(Tensor(rhs)) }
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func * (lhs: Variable, rhs: Scalar) -> Variable { lhs * Variable(Tensor(rhs)) }
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func / (lhs: Variable, rhs: Scalar) -> Variable { lhs / Variable(Tensor(rhs)) }
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func + (lhs: Scalar, rhs: Variable) -> Variable { Variable(Tensor(lhs)) + rhs }
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func - (lhs: Scalar, rhs: Variable) -> Variable { Variable(Tensor(lhs)) - rhs }
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func * (lhs: Scalar, rhs: Variable) -> Variable { Variable(Tensor(lhs)) * rhs }
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func / (lhs: Scalar, rhs: Variable) -> Variable { Variable(Tensor(lhs)) / rhs }
 }
 
 /// The bytes a binary op's VJP keeps alive: the operands that the other one's gradient needs.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 func savedBytes<Scalar>(_ lhs: Variable<Scalar>, _ rhs: Variable<Scalar>) -> Int {
     let size = MemoryLayout<Scalar>.stride
     return (rhs.requiresGradient ? lhs.count * size : 0) + (lhs.requiresGradient ? rhs.count * size : 0)

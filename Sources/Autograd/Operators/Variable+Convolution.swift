@@ -21,6 +21,8 @@ public struct ConvolutionSettings: Sendable {
 }
 
 /// `conv2d(x: [N, C, H, W], w: [O, C/groups, kH, kW]) + bias[O]` → `[N, O, Hout, Wout]`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func conv2d<Scalar>(
     _ input: Variable<Scalar>, weight: Variable<Scalar>, bias: Variable<Scalar>? = nil,
     stride: Spatial2d = 1, padding: Spatial2d = 0, dilation: Spatial2d = 1, groups: Int = 1
@@ -31,6 +33,8 @@ public func conv2d<Scalar>(
     return output + bias.reshaped(to: [1, bias.count, 1, 1])
 }
 
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 func convolution<Scalar>(_ input: Variable<Scalar>, _ weight: Variable<Scalar>, _ s: ConvolutionSettings) -> Variable<Scalar> {
     let value = conv2d(input.value, weight: weight.value, stride: s.stride, padding: s.padding, dilation: s.dilation, groups: s.groups)
     let flops = 2 * value.count * weight.count / Swift.max(weight.shape[0], 1)
@@ -41,6 +45,8 @@ func convolution<Scalar>(_ input: Variable<Scalar>, _ weight: Variable<Scalar>, 
     }
 }
 
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 func convolutionInputGradient<Scalar>(
     _ gradient: Variable<Scalar>, _ weight: Variable<Scalar>, inputShape: [Int], _ s: ConvolutionSettings
 ) -> Variable<Scalar> {
@@ -52,6 +58,8 @@ func convolutionInputGradient<Scalar>(
     }
 }
 
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 func convolutionWeightGradient<Scalar>(
     _ gradient: Variable<Scalar>, _ input: Variable<Scalar>, weightShape: [Int], _ s: ConvolutionSettings
 ) -> Variable<Scalar> {

@@ -2,6 +2,8 @@
 
 extension Variable {
     /// `out[i][j][k] = x[i][index[i][j][k]][k]` (for axis 1); VJP: scatter-add of `g` at the indices.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func gathering(alongAxis axis: Int, indices: Tensor<Int>) -> Variable {
         let inputShape = shape
         return differentiableOperation("gather", inputs: [self], value: value.gathering(alongAxis: axis, indices: indices),
@@ -11,6 +13,8 @@ extension Variable {
     }
 
     /// Zeros of `shape` with `source` added at the indices along `axis`; VJP: gather of `g`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func scatteringAdd(_ source: Variable, alongAxis axis: Int, indices: Tensor<Int>, shape: [Int]) -> Variable {
         differentiableOperation("scatterAdd", inputs: [source],
                                 value: Tensor.scatteringAdd(source.value, alongAxis: axis, indices: indices, shape: shape)) { gradient in
@@ -19,6 +23,8 @@ extension Variable {
     }
 
     /// The entries at `indices` (rank 1) along `axis`: a gather with the indices broadcast.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func indexSelect(alongAxis axis: Int, indices: Tensor<Int>) -> Variable {
         let axis = normalizedAxis(axis, rank: rank, op: "indexSelect")
         precondition(indices.rank == 1, "indexSelect: indices must have rank 1, not shape \(indices.shape)")
@@ -30,6 +36,8 @@ extension Variable {
     }
 
     /// `value` where `mask` holds, the input elsewhere (the mask broadcasts).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func maskedFill(where mask: Tensor<Bool>, with fill: Scalar) -> Variable {
         Variable.where(mask, Variable(Tensor(fill)), self)
     }

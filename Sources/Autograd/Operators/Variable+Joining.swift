@@ -2,6 +2,8 @@
 
 extension Variable {
     /// Constant padding, one `(before, after)` pair per leading axis; VJP: the unpadded slice of `g`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func padded(_ padding: [(before: Int, after: Int)], with fill: Scalar = 0) -> Variable {
         let inputShape = shape
         return differentiableOperation("pad", inputs: [self], value: value.padded(padding, with: fill)) { gradient in
@@ -14,6 +16,8 @@ extension Variable {
     }
 
     /// The variables joined along `axis`; VJP: the matching slice of `g` for each.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func concatenating(_ variables: [Variable], alongAxis axis: Int = 0) -> Variable {
         precondition(!variables.isEmpty, "concatenating: no variables to join")
         let axis = normalizedAxis(axis, rank: variables[0].rank, op: "concatenating")
@@ -29,6 +33,8 @@ extension Variable {
     }
 
     /// The variables stacked along a new axis.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func stacking(_ variables: [Variable], alongAxis axis: Int = 0) -> Variable {
         precondition(!variables.isEmpty, "stacking: no variables to stack")
         let position = normalizedAxis(axis, rank: variables[0].rank + 1, op: "stacking")
@@ -36,6 +42,8 @@ extension Variable {
     }
 
     /// Consecutive pieces of the given sizes along `axis` (slices: views of the input).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func split(sizes: [Int], alongAxis axis: Int = 0) -> [Variable] {
         let axis = normalizedAxis(axis, rank: rank, op: "split")
         precondition(sizes.reduce(0, +) == shape[axis], "split: sizes \(sizes) do not add up to \(shape[axis]) along axis \(axis) of \(shape)")
@@ -47,6 +55,8 @@ extension Variable {
     }
 
     /// `count` nearly equal pieces along `axis`, like `torch.chunk`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func chunked(into count: Int, alongAxis axis: Int = 0) -> [Variable] {
         let axis = normalizedAxis(axis, rank: rank, op: "chunked")
         let pieces = value.chunked(into: count, alongAxis: axis).map { $0.shape[axis] }

@@ -4,9 +4,13 @@
 
 extension Variable {
     /// A constant of this variable's element type from a mask (1 where true).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func constant(_ mask: Tensor<Bool>) -> Variable { Variable(Tensor<Scalar>(converting: mask)) }
 
     /// `eˣ`; VJP `g · eˣ` (the output, not the input, is kept).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func exp() -> Variable {
         let result = value.exp()
         return differentiableOperation("exp", inputs: [self], value: result, savedBytes: result.count * MemoryLayout<Scalar>.stride) { gradient in
@@ -15,6 +19,8 @@ extension Variable {
     }
 
     /// `ln x`; VJP `g / x`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func log() -> Variable {
         differentiableOperation("log", inputs: [self], value: value.log(), savedBytes: count * MemoryLayout<Scalar>.stride) { gradient in
             [gradient / self]
@@ -22,11 +28,15 @@ extension Variable {
     }
 
     /// `ln(1 + x)`, accurate near 0; VJP `g / (1 + x)`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func log1p() -> Variable {
         differentiableOperation("log1p", inputs: [self], value: value.log1p()) { gradient in [gradient / (self + 1)] }
     }
 
     /// `√x`; VJP `g / (2√x)`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func sqrt() -> Variable {
         let result = value.sqrt()
         return differentiableOperation("sqrt", inputs: [self], value: result) { gradient in
@@ -35,6 +45,8 @@ extension Variable {
     }
 
     /// `1/√x`; VJP `−g / (2 x√x)`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func rsqrt() -> Variable {
         let result = value.rsqrt()
         return differentiableOperation("rsqrt", inputs: [self], value: result) { gradient in
@@ -44,11 +56,15 @@ extension Variable {
     }
 
     /// `x²`; VJP `2x · g`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func square() -> Variable {
         differentiableOperation("square", inputs: [self], value: value.square()) { gradient in [gradient * self * 2] }
     }
 
     /// `|x|`; VJP `g · sign(x)` (0 at 0).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func abs() -> Variable {
         differentiableOperation("abs", inputs: [self], value: value.abs()) { gradient in
             [gradient * Variable(self.value.sign())]
@@ -56,16 +72,22 @@ extension Variable {
     }
 
     /// `sin x`; VJP `g · cos x`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func sin() -> Variable {
         differentiableOperation("sin", inputs: [self], value: value.sin()) { gradient in [gradient * self.cos()] }
     }
 
     /// `cos x`; VJP `−g · sin x`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func cos() -> Variable {
         differentiableOperation("cos", inputs: [self], value: value.cos()) { gradient in [-(gradient * self.sin())] }
     }
 
     /// `tanh x`; VJP `g · (1 − tanh² x)`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func tanh() -> Variable {
         let result = value.tanh()
         return differentiableOperation("tanh", inputs: [self], value: result) { gradient in
@@ -75,6 +97,8 @@ extension Variable {
     }
 
     /// `1 / (1 + e⁻ˣ)`; VJP `g · σ(x)(1 − σ(x))`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func sigmoid() -> Variable {
         let result = value.sigmoid()
         return differentiableOperation("sigmoid", inputs: [self], value: result) { gradient in
@@ -84,6 +108,8 @@ extension Variable {
     }
 
     /// `max(x, 0)`; VJP `g · [x > 0]`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func relu() -> Variable {
         differentiableOperation("relu", inputs: [self], value: value.relu()) { gradient in
             [gradient * Variable.constant(self.value .> 0)]
@@ -91,6 +117,8 @@ extension Variable {
     }
 
     /// `x` for `x > 0`, `slope · x` otherwise; VJP `g · (x > 0 ? 1 : slope)`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func leakyRelu(slope: Scalar = 0.01) -> Variable {
         differentiableOperation("leakyRelu", inputs: [self], value: value.leakyRelu(slope: slope)) { gradient in
             let positive = Tensor<Scalar>(converting: self.value .> 0)
@@ -99,6 +127,8 @@ extension Variable {
     }
 
     /// The Gauss error function; VJP `g · (2/√π) e^(−x²)`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func erf() -> Variable {
         differentiableOperation("erf", inputs: [self], value: value.erf()) { gradient in
             [gradient * (-(self * self)).exp() * Scalar(2 / Double.pi.squareRoot())]
@@ -106,6 +136,8 @@ extension Variable {
     }
 
     /// GELU in its exact form `x · Φ(x)`; VJP `g · (Φ(x) + x · φ(x))` with `φ` the normal density.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func gelu() -> Variable {
         differentiableOperation("gelu", inputs: [self], value: value.gelu()) { gradient in
             let cumulative = ((self * Scalar(1 / 2.0.squareRoot())).erf() + 1) * 0.5
@@ -115,6 +147,8 @@ extension Variable {
     }
 
     /// `ln(1 + eˣ)` (linear above 20, like PyTorch); VJP `g · σ(x)`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func softplus() -> Variable {
         differentiableOperation("softplus", inputs: [self], value: value.softplus()) { gradient in
             [gradient * self.sigmoid()]
@@ -122,9 +156,13 @@ extension Variable {
     }
 
     /// `x · σ(x)`, composed.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func silu() -> Variable { self * sigmoid() }
 
     /// `xᵖ` for a constant exponent; VJP `g · p · xᵖ⁻¹`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func raised(to exponent: Scalar) -> Variable {
         differentiableOperation("powScalar", inputs: [self], value: Tensor.pow(value, exponent)) { gradient in
             [gradient * self.raised(to: exponent - 1) * exponent]
@@ -132,6 +170,8 @@ extension Variable {
     }
 
     /// Elements clamped to `[lower, upper]`; VJP `g` inside the interval, 0 outside.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func clamped(min lower: Scalar? = nil, max upper: Scalar? = nil) -> Variable {
         differentiableOperation("clamp", inputs: [self], value: value.clamped(min: lower, max: upper)) { gradient in
             var inside = Tensor<Bool>(repeating: true, shape: self.shape)
@@ -142,6 +182,8 @@ extension Variable {
     }
 
     /// `aᵇ` elementwise, broadcast; VJP `(g · b · aᵇ⁻¹, g · aᵇ · ln a)`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func pow(_ base: Variable, _ exponent: Variable) -> Variable {
         let result = Tensor.pow(base.value, exponent.value)
         return differentiableOperation("pow", inputs: [base, exponent], value: result) { gradient in
@@ -152,20 +194,28 @@ extension Variable {
     }
 
     /// The elementwise smaller of two variables; the gradient goes to the one chosen (`a` on ties).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func minimum(_ lhs: Variable, _ rhs: Variable) -> Variable {
         select(lhs.value .<= rhs.value, lhs, rhs, name: "minimum")
     }
 
     /// The elementwise larger of two variables; the gradient goes to the one chosen (`a` on ties).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func maximum(_ lhs: Variable, _ rhs: Variable) -> Variable {
         select(lhs.value .>= rhs.value, lhs, rhs, name: "maximum")
     }
 
     /// `a` where `mask` holds, `b` elsewhere, broadcast; VJP `(g · mask, g · ¬mask)`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func `where`(_ mask: Tensor<Bool>, _ lhs: Variable, _ rhs: Variable) -> Variable {
         select(mask, lhs, rhs, name: "where")
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private static func select(_ mask: Tensor<Bool>, _ lhs: Variable, _ rhs: Variable, name: String) -> Variable {
         differentiableOperation(name, inputs: [lhs, rhs], value: Tensor.where(mask, lhs.value, rhs.value)) { gradient in
             let chosen = constant(mask)

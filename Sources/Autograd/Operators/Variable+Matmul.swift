@@ -2,6 +2,8 @@
 
 /// `a @ b`; VJP `(g @ bᵀ, aᵀ @ g)`, summed over broadcast batch dimensions by the sweep.
 /// Vectors are promoted to matrices (a row for `a`, a column for `b`) and the added axis removed.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func matmul<Scalar>(_ lhs: Variable<Scalar>, _ rhs: Variable<Scalar>) -> Variable<Scalar> {
     precondition(lhs.rank >= 1 && rhs.rank >= 1, "matmul: \(lhs.shape) × \(rhs.shape): operands must have rank ≥ 1")
     if lhs.rank == 1 || rhs.rank == 1 {

@@ -3,6 +3,8 @@
 /// indices with scatter-add, whose own VJP is a gather.
 
 /// The largest element of each window; VJP: `g` added at each window's argmax.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func maxPool2d<Scalar>(
     _ input: Variable<Scalar>, kernelSize: Spatial2d, stride: Spatial2d? = nil, padding: Spatial2d = 0,
     dilation: Spatial2d = 1
@@ -23,6 +25,8 @@ public func maxPool2d<Scalar>(
 
 /// The mean of each window (padding counted as zeros unless `countIncludesPadding` is false);
 /// VJP: `avgPool2dBackward`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func avgPool2d<Scalar>(
     _ input: Variable<Scalar>, kernelSize: Spatial2d, stride: Spatial2d? = nil, padding: Spatial2d = 0,
     countIncludesPadding: Bool = true
@@ -36,6 +40,8 @@ public func avgPool2d<Scalar>(
     }
 }
 
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 func averagePoolingGradient<Scalar>(
     _ gradient: Variable<Scalar>, inputShape: [Int], kernelSize: Spatial2d, stride: Spatial2d?,
     padding: Spatial2d, countIncludesPadding: Bool
@@ -48,6 +54,8 @@ func averagePoolingGradient<Scalar>(
 }
 
 /// The mean over PyTorch's adaptive windows, giving `outputSize` exactly; VJP: its adjoint.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func adaptiveAvgPool2d<Scalar>(_ input: Variable<Scalar>, outputSize: Spatial2d) -> Variable<Scalar> {
     let inputShape = input.shape
     return differentiableOperation("adaptiveAvgPool2d", inputs: [input],
@@ -56,6 +64,8 @@ public func adaptiveAvgPool2d<Scalar>(_ input: Variable<Scalar>, outputSize: Spa
     }
 }
 
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 func adaptiveAveragePoolingGradient<Scalar>(_ gradient: Variable<Scalar>, inputShape: [Int], outputSize: Spatial2d) -> Variable<Scalar> {
     differentiableOperation("adaptiveAvgPool2dBackward", inputs: [gradient],
                             value: adaptiveAvgPool2dBackward(gradient.value, inputShape: inputShape)) { upstream in

@@ -3,12 +3,16 @@
 
 extension Variable {
     /// The shape a reduction over `axes` has with its dimensions kept (size 1).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func keptShape(_ axes: [Int]?) -> [Int] {
         let reduced = Set((axes ?? Array(0..<rank)).map { normalizedAxis($0, rank: rank, op: "reduction") })
         return shape.indices.map { reduced.contains($0) || (axes?.isEmpty ?? false) ? 1 : shape[$0] }
     }
 
     /// `Σ x` over `axes` (all when `nil`); VJP: `g` broadcast back over the reduced axes.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func sum(alongAxes axes: [Int]? = nil, keepingDimensions: Bool = false) -> Variable {
         let inputShape = shape, kept = keptShape(axes)
         return differentiableOperation("sum", inputs: [self],
@@ -18,6 +22,8 @@ extension Variable {
     }
 
     /// The mean over `axes`: `Σ x / n`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func mean(alongAxes axes: [Int]? = nil, keepingDimensions: Bool = false) -> Variable {
         let kept = keptShape(axes)
         let reducedCount = zip(shape, kept).reduce(1) { $0 * ($1.1 == 1 ? $1.0 : 1) }
@@ -25,6 +31,8 @@ extension Variable {
     }
 
     /// The variance over `axes`: `Σ (x − mean)² / (n − correction)`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func variance(alongAxes axes: [Int]? = nil, correction: Int = 1, keepingDimensions: Bool = false) -> Variable {
         let kept = keptShape(axes)
         let reducedCount = zip(shape, kept).reduce(1) { $0 * ($1.1 == 1 ? $1.0 : 1) }
@@ -34,15 +42,21 @@ extension Variable {
     }
 
     /// The largest element over `axes`; VJP: `g` shared equally among the elements that attain it.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func max(alongAxes axes: [Int]? = nil, keepingDimensions: Bool = false) -> Variable {
         extremum(alongAxes: axes, keepingDimensions: keepingDimensions, name: "max") { $0.max(alongAxes: $1, keepingDimensions: true) }
     }
 
     /// The smallest element over `axes`; VJP: `g` shared equally among the elements that attain it.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func min(alongAxes axes: [Int]? = nil, keepingDimensions: Bool = false) -> Variable {
         extremum(alongAxes: axes, keepingDimensions: keepingDimensions, name: "min") { $0.min(alongAxes: $1, keepingDimensions: true) }
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private func extremum(alongAxes axes: [Int]?, keepingDimensions: Bool, name: String,
                           _ reduce: (Tensor<Scalar>, [Int]?) -> Tensor<Scalar>) -> Variable {
         let kept = reduce(value, axes)
@@ -57,6 +71,8 @@ extension Variable {
 
     /// `log Σ exp(x)` over `axes`, computed through the maximum so that it cannot overflow;
     /// VJP `g · softmax(x)`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func logSumExp(alongAxes axes: [Int]? = nil, keepingDimensions: Bool = false) -> Variable {
         let kept = keptShape(axes)
         let result = value.logSumExp(alongAxes: axes, keepingDimensions: keepingDimensions)
@@ -69,6 +85,8 @@ extension Variable {
     }
 
     /// The p-norm over `axes`: `(Σ |x|ᵖ)^(1/p)`; the 2-norm is `sqrt(Σ x²)`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func norm(order p: Double = 2, alongAxes axes: [Int]? = nil, keepingDimensions: Bool = false) -> Variable {
         if p == 2 { return (self * self).sum(alongAxes: axes, keepingDimensions: keepingDimensions).sqrt() }
         if p == 1 { return abs().sum(alongAxes: axes, keepingDimensions: keepingDimensions) }

@@ -3,6 +3,8 @@
 
 extension Variable {
     /// `exp(x) / Σ exp(x)` along `axis`; VJP `y ⊙ (g − Σ g ⊙ y)`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func softmax(alongAxis axis: Int = -1) -> Variable {
         let result = value.softmax(alongAxis: axis)
         return differentiableOperation("softmax", inputs: [self], value: result,
@@ -14,6 +16,8 @@ extension Variable {
     }
 
     /// `x − log Σ exp(x)` along `axis`; VJP `g − softmax(x) ⊙ Σ g`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func logSoftmax(alongAxis axis: Int = -1) -> Variable {
         let result = value.logSoftmax(alongAxis: axis)
         return differentiableOperation("logSoftmax", inputs: [self], value: result,

@@ -34,6 +34,8 @@ extension Variable {
     ///   - createGraph: record the VJPs, so that the gradients can be differentiated again.
     ///   - retainGraph: keep the saved tensors so that the graph can be swept again (implied by
     ///     `createGraph`).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func backward(
         seed: Tensor<Scalar>? = nil, alsoFor variables: [Variable] = [],
         createGraph: Bool = false, retainGraph: Bool = false
@@ -83,6 +85,8 @@ extension Variable {
 
 /// Every node the output depends on, in reverse creation order (a topological order: a node is
 /// always created after its inputs).
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 func reachableNodes<Scalar>(from root: Node<Scalar>) -> [Node<Scalar>] {
     var visited: Set<ObjectIdentifier> = [ObjectIdentifier(root)]
     var order: [Node<Scalar>] = []
@@ -100,6 +104,8 @@ func reachableNodes<Scalar>(from root: Node<Scalar>) -> [Node<Scalar>] {
 extension Variable {
     /// Undoes broadcasting: sums the gradient over the dimensions that broadcasting added or
     /// stretched, so that it gets the input's shape. The one place broadcasting is undone.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func summed(toShape target: [Int], operation: String) -> Variable {
         if shape == target { return self }
         let lead = rank - target.count

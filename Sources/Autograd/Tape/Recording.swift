@@ -26,6 +26,8 @@
 ///   - file, line: where user code called the op, for anomaly messages.
 /// - Returns: a variable holding `value`, recorded on the tape when an input needs a gradient
 ///   and recording is on; a constant otherwise.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func differentiableOperation<Scalar: FloatingPointTensorElement>(
     _ name: String, inputs: [Variable<Scalar>], value: Tensor<Scalar>,
     savedBytes: Int = 0, flops: Int = 0,
@@ -43,6 +45,8 @@ public func differentiableOperation<Scalar: FloatingPointTensorElement>(
 }
 
 /// Stops with a message naming the op and its call site when `value` holds NaN or infinity.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 func checkFinite<Scalar: FloatingPointTensorElement>(
     _ value: Tensor<Scalar>, operation: String, pass: String, file: StaticString, line: UInt
 ) {
@@ -56,6 +60,8 @@ func checkFinite<Scalar: FloatingPointTensorElement>(
 /// recorded, so it costs nothing), recomputed as a recorded variable under
 /// `backward(createGraph: true)`, so that second derivatives see how it depends on the inputs.
 /// (A VJP cannot capture its own output variable: the node would hold itself alive.)
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func savedOutput<Scalar>(_ result: Tensor<Scalar>, recompute: () -> Variable<Scalar>) -> Variable<Scalar> {
     GradientMode.isEnabled ? recompute() : Variable(result)
 }
