@@ -62,8 +62,8 @@ func floatUnaryMath(_ x: Tensor<Float>, _ operation: UnaryOperation) -> Tensor<F
     case .exp: return x.applying { mapFloatRow($0, $1, $2, $3) { SIMDMath.exp($0) } }
     case .log: return x.applying { mapFloatRow($0, $1, $2, $3) { SIMDMath.log($0) } }
     case .logOnePlus: return x.applying { mapScalars($0, $1, $2, $3, { Float.log(onePlus: $0) }) }
-    case .squareRoot: return x.applying { mapFloatRow($0, $1, $2, $3) { $0.squareRoot() } }
-    case .reciprocalSquareRoot: return x.applying { mapFloatRow($0, $1, $2, $3) { 1 / $0.squareRoot() } }
+    case .squareRoot: return x.applying { mapFloatRow($0, $1, $2, $3) { SIMDMath.squareRoot($0) } }
+    case .reciprocalSquareRoot: return x.applying { mapFloatRow($0, $1, $2, $3) { 1 / SIMDMath.squareRoot($0) } }
     case .square: return x.applying { mapFloatRow($0, $1, $2, $3) { $0 * $0 } }
     case .sin: return x.applying { mapScalars($0, $1, $2, $3, { Float.sin($0) }) }
     case .cos: return x.applying { mapScalars($0, $1, $2, $3, { Float.cos($0) }) }
