@@ -109,3 +109,10 @@ import _TestSupport
         }
     }
 }
+
+@Suite struct AutogradFixtureTests {
+    @Test func fixturesLoadFromThisTarget() throws {
+        let fixture = try Fixture("example", bundle: .module)
+        #expect(fixture.tensor("example", as: Double.self).scalars == [1])
+    }
+}
