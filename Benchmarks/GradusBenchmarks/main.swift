@@ -14,6 +14,7 @@ let suites: [String: () -> Void] = [
     "gemm": runGemmSuite,
     "elementwise": runElementwiseSuite,
     "conv": runConvolutionSuite,
+    "reductions": runReductionSuite,
 ]
 guard let name = arguments.first, let suite = suites[name] else {
     let known = suites.keys.sorted().joined(separator: ", ")
