@@ -68,11 +68,16 @@ func softmaxLoops<Scalar: FloatingPointTensorElement>(
 }
 
 /// Softmax of one contiguous row.
-@inline(__always)
+///
+/// NOTE: `@inline(never)` on purpose, here and on `softmaxColumns`. Inlined into the parallel
+/// loop's body, the caller grew past the optimizer's size limit and `laneExponential` was left
+/// out of line, a call per eight elements; a call per row costs nothing in comparison.
+@inline(never)
 private func softmaxRow<Scalar: FloatingPointTensorElement>(
     _ input: UnsafePointer<Scalar>, _ output: UnsafeMutablePointer<Scalar>, _ length: Int, logarithmic: Bool
 ) {
     let vectorLength = length & ~7, tail = length - vectorLength
+    let exponentialOf = ShiftedExponential<Scalar>()
     // NaN need not win here (a NaN logit makes its whole row NaN through the sum anyway), but
     // the NaN-propagating maximum costs nothing more.
     var largest0 = SIMD8<Scalar>(repeating: -.infinity), largest1 = largest0, largest2 = largest0, largest3 = largest0
@@ -94,14 +99,14 @@ private func softmaxRow<Scalar: FloatingPointTensorElement>(
     var sums = SIMD8<Scalar>(repeating: 0)
     index = 0
     while index < vectorLength {
-        let exponential = laneExponential(loadLanes(input + index) - shift)
+        let exponential = exponentialOf(loadLanes(input + index), shift)
         if !logarithmic { storeLanes(exponential, output + index) }
         sums += exponential
         index += 8
     }
     var sum = sums.sum()
     if tail > 0 {
-        let exponential = laneExponential(tailLanes - shift)
+        let exponential = exponentialOf(tailLanes, shift)
         if !logarithmic { storeLanes(exponential, output + vectorLength, count: tail) }
         for lane in 0..<tail { sum += exponential[lane] }
     }
@@ -127,13 +132,14 @@ private func softmaxRow<Scalar: FloatingPointTensorElement>(
 
 /// Softmax down columns `[0, width)` of a `[length, inner]` slab; `largest` and `sums` hold
 /// `width` elements of scratch.
-@inline(__always)
+@inline(never)
 private func softmaxColumns<Scalar: FloatingPointTensorElement>(
     _ input: UnsafePointer<Scalar>, _ output: UnsafeMutablePointer<Scalar>,
     length: Int, inner: Int, width: Int,
     largest: UnsafeMutablePointer<Scalar>, sums: UnsafeMutablePointer<Scalar>, logarithmic: Bool
 ) {
     let vectorWidth = width & ~7, tail = width - vectorWidth
+    let exponentialOf = ShiftedExponential<Scalar>()
     largest.initialize(repeating: -.infinity, count: width)
     sums.initialize(repeating: 0, count: width)
     for row in 0..<length {
@@ -151,13 +157,13 @@ private func softmaxColumns<Scalar: FloatingPointTensorElement>(
         let line = input + row * inner, target = output + row * inner
         var column = 0
         while column < vectorWidth {
-            let exponential = laneExponential(loadLanes(line + column) - loadLanes(largest + column))
+            let exponential = exponentialOf(loadLanes(line + column), loadLanes(largest + column))
             if !logarithmic { storeLanes(exponential, target + column) }
             storeLanes(loadLanes(sums + column) + exponential, sums + column)
             column += 8
         }
         if tail > 0 {
-            let exponential = laneExponential(loadLanes(line + vectorWidth, count: tail) - tailShift)
+            let exponential = exponentialOf(loadLanes(line + vectorWidth, count: tail), tailShift)
             if !logarithmic { storeLanes(exponential, target + vectorWidth, count: tail) }
             tailSums += exponential
         }
