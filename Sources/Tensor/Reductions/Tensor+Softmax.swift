@@ -47,10 +47,10 @@ func softmaxLoops<Scalar: FloatingPointTensorElement>(
         }
         return
     }
-    // An outer axis: SIMD across the columns, one tile of columns at a time. Narrow tiles give
-    // the threads work when there are few slabs; each column is computed the same way whatever
-    // tile holds it.
-    let tileWidth = 128
+    // An outer axis: SIMD across the columns, one tile of columns at a time. Each column is
+    // computed the same way whatever tile holds it; tiles of half a row give two threads work
+    // when there is one slab, and stay wide enough for the prefetchers.
+    let tileWidth = Swift.min(1024, Swift.max(64, ((inner + 1) / 2 + 7) & ~7))
     let tiles = (inner + tileWidth - 1) / tileWidth
     let grain = Swift.max(1, reductionGrain / (length * Swift.min(inner, tileWidth)))
     parallelChunks(count: outer * tiles, grain: grain) { tasks in
@@ -69,9 +69,10 @@ func softmaxLoops<Scalar: FloatingPointTensorElement>(
 
 /// Softmax of one contiguous row.
 ///
-/// NOTE: `@inline(never)` on purpose, here and on `softmaxColumns`. Inlined into the parallel
-/// loop's body, the caller grew past the optimizer's size limit and `laneExponential` was left
-/// out of line, a call per eight elements; a call per row costs nothing in comparison.
+/// NOTE: each loop calls the exponential from one place only, and these functions are
+/// `@inline(never)`. The optimizer stops inlining into a function that has grown past its size
+/// limit, and each inlined `exp` is large: with a second call site for the tail, or inlined into
+/// the parallel loop's body, the exponential was left out of line, a call per eight elements.
 @inline(never)
 private func softmaxRow<Scalar: FloatingPointTensorElement>(
     _ input: UnsafePointer<Scalar>, _ output: UnsafeMutablePointer<Scalar>, _ length: Int, logarithmic: Bool
@@ -90,6 +91,7 @@ private func softmaxRow<Scalar: FloatingPointTensorElement>(
         index += 32
     }
     while index < vectorLength { largest0 = laneMaximum(largest0, loadLanes(input + index)); index += 8 }
+    // The tail padded with −∞, whose exponential adds 0 to the sum.
     let tailLanes = loadLanes(input + vectorLength, count: tail, padding: -.infinity)
     let largest = laneMaximum(laneMaximum(laneMaximum(largest0, largest1), laneMaximum(largest2, largest3)), tailLanes)
     var m = largest[0]
@@ -98,18 +100,16 @@ private func softmaxRow<Scalar: FloatingPointTensorElement>(
     let shift = SIMD8<Scalar>(repeating: m)
     var sums = SIMD8<Scalar>(repeating: 0)
     index = 0
-    while index < vectorLength {
-        let exponential = exponentialOf(loadLanes(input + index), shift)
-        if !logarithmic { storeLanes(exponential, output + index) }
+    while index < length {
+        let isTail = index == vectorLength
+        let exponential = exponentialOf(isTail ? tailLanes : loadLanes(input + index), shift)
+        if !logarithmic {
+            if isTail { storeLanes(exponential, output + index, count: tail) } else { storeLanes(exponential, output + index) }
+        }
         sums += exponential
         index += 8
     }
-    var sum = sums.sum()
-    if tail > 0 {
-        let exponential = exponentialOf(tailLanes, shift)
-        if !logarithmic { storeLanes(exponential, output + vectorLength, count: tail) }
-        for lane in 0..<tail { sum += exponential[lane] }
-    }
+    let sum = sums.sum()
 
     if logarithmic {
         let logSum = SIMD8<Scalar>(repeating: Scalar.log(sum))
@@ -140,8 +140,9 @@ private func softmaxColumns<Scalar: FloatingPointTensorElement>(
 ) {
     let vectorWidth = width & ~7, tail = width - vectorWidth
     let exponentialOf = ShiftedExponential<Scalar>()
-    largest.initialize(repeating: -.infinity, count: width)
-    sums.initialize(repeating: 0, count: width)
+    let rounded = (width + 7) & ~7
+    largest.initialize(repeating: -.infinity, count: rounded)
+    sums.initialize(repeating: 0, count: rounded)
     for row in 0..<length {
         let line = input + row * inner
         var column = 0
@@ -151,24 +152,22 @@ private func softmaxColumns<Scalar: FloatingPointTensorElement>(
         }
         for column in vectorWidth..<width { largest[column] = scalarMaximum(largest[column], line[column]) }
     }
-    let tailShift = loadLanes(UnsafePointer(largest + vectorWidth), count: tail)
-    var tailSums = SIMD8<Scalar>(repeating: 0)
+    // Scratch has room for whole vectors, so the tail's lanes of `largest` and `sums` are read
+    // and written whole; their lanes past `width` are never used.
     for row in 0..<length {
         let line = input + row * inner, target = output + row * inner
         var column = 0
-        while column < vectorWidth {
-            let exponential = exponentialOf(loadLanes(line + column), loadLanes(largest + column))
-            if !logarithmic { storeLanes(exponential, target + column) }
+        while column < width {
+            let isTail = column == vectorWidth
+            let x = isTail ? loadLanes(line + column, count: tail) : loadLanes(line + column)
+            let exponential = exponentialOf(x, loadLanes(largest + column))
+            if !logarithmic {
+                if isTail { storeLanes(exponential, target + column, count: tail) } else { storeLanes(exponential, target + column) }
+            }
             storeLanes(loadLanes(sums + column) + exponential, sums + column)
             column += 8
         }
-        if tail > 0 {
-            let exponential = exponentialOf(loadLanes(line + vectorWidth, count: tail), tailShift)
-            if !logarithmic { storeLanes(exponential, target + vectorWidth, count: tail) }
-            tailSums += exponential
-        }
     }
-    storeLanes(tailSums, sums + vectorWidth, count: tail)
     for column in 0..<width { sums[column] = logarithmic ? Scalar.log(sums[column]) : 1 / sums[column] }
     for row in 0..<length {
         let line = input + row * inner, target = output + row * inner
