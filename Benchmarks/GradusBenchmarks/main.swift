@@ -14,6 +14,7 @@ let suites: [String: () -> Void] = [
     "gemm": runGemmSuite,
     "elementwise": runElementwiseSuite,
     "conv": runConvolutionSuite,
+    "reductions": runReductionSuite,
     "autograd": runAutogradSuite,
     // One part of a suite, for profiling.
     "autograd-overhead": measureOverhead,

@@ -112,6 +112,24 @@ func reductionInputs<Scalar: FloatingPointTensorElement>(_ fixture: Fixture, as 
         #expect(x.max(alongAxes: [1])[1] == 5)
     }
 
+    /// NaN wins in the vector loops too (rows, columns, and the padded tails), in both precisions.
+    func checkNaNInVectorLoops<Scalar: FloatingPointTensorElement>(_ type: Scalar.Type) {
+        for (position, length) in [(5, 100), (97, 100), (40, 64)] {
+            var values = (0..<(3 * length)).map { Scalar(Double($0 % 17) - 8) }
+            values[length + position] = .nan
+            let rows = Tensor<Scalar>(shape: [3, length], scalars: values)
+            let columns = rows.transposed().contiguous()
+            for x in [rows.max(alongAxes: [1]), rows.min(alongAxes: [1]), rows.norm(order: .infinity, alongAxes: [1]),
+                      columns.max(alongAxes: [0]), columns.min(alongAxes: [0])] {
+                #expect(!x[0].isNaN && x[1].isNaN && !x[2].isNaN, "NaN at \(position) of \(length): \(x)")
+            }
+            #expect(rows.max(alongAxes: [1])[0] == 8 && rows.min(alongAxes: [1])[2] == -8)
+        }
+    }
+
+    @Test func nanPropagatesInVectorLoopsFloat() { checkNaNInVectorLoops(Float.self) }
+    @Test func nanPropagatesInVectorLoopsDouble() { checkNaNInVectorLoops(Double.self) }
+
     @Test func rankZeroAndSizeOneAxes() {
         #expect(Tensor<Double>(2.5).sum().scalar == 2.5)
         let column = Tensor<Double>(shape: [3, 1], scalars: [1, 2, 3])

@@ -29,104 +29,160 @@ extension Tensor where Scalar: FloatingPointTensorElement {
 /// Softmax over the middle axis of a contiguous `[outer, length, inner]` buffer.
 ///
 /// Rows (or tiles of columns) are independent and each is computed in a fixed order by one
-/// thread, so results do not depend on the thread count. Along the last axis (`inner == 1`)
-/// each row is read three times, but a row of a few thousand elements stays in cache, so memory
-/// sees one read and one write per element.
+/// thread, so results do not depend on the thread count (nor on the tile width). Along the last
+/// axis (`inner == 1`) each row is read three times, but a row of a few thousand elements stays
+/// in cache, so memory sees one read and one write per element. Tails are padded to eight lanes
+/// (−∞, whose exponential is 0), so every element goes through the same vector arithmetic.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 func softmaxLoops<Scalar: FloatingPointTensorElement>(
     _ source: UnsafePointer<Scalar>, _ destination: UnsafeMutablePointer<Scalar>,
     outer: Int, length: Int, inner: Int, logarithmic: Bool
 ) {
-    // NaN need not win here: a NaN logit makes its whole slice NaN through the sum anyway.
-    @inline(__always) func maximum(_ a: SIMD8<Scalar>, _ b: SIMD8<Scalar>) -> SIMD8<Scalar> { pointwiseMax(a, b) }
-    @inline(__always) func maximum(_ a: Scalar, _ b: Scalar) -> Scalar { Swift.max(a, b) }
-
     if inner == 1 {
         parallelChunks(count: outer, grain: Swift.max(1, reductionGrain / Swift.max(length, 1))) { rows in
             for row in rows {
-                let input = source + row * length, output = destination + row * length
-                var largest = SIMD8<Scalar>(repeating: -.infinity), index = 0
-                while index + 8 <= length { largest = maximum(largest, loadLanes(input + index)); index += 8 }
-                var m = largest[0]
-                for lane in 1..<8 { m = maximum(m, largest[lane]) }
-                while index < length { m = maximum(m, input[index]); index += 1 }
-                let shift = SIMD8<Scalar>(repeating: m)
-                var sums = SIMD8<Scalar>(repeating: 0)
-                index = 0
-                while index + 8 <= length {
-                    let exponential = vectorExponential(loadLanes(input + index) - shift)
-                    if !logarithmic { storeLanes(exponential, output + index) }
-                    sums += exponential
-                    index += 8
-                }
-                var sum = sums.sum()
-                while index < length {
-                    let exponential = Scalar.exp(input[index] - m)
-                    if !logarithmic { output[index] = exponential }
-                    sum += exponential
-                    index += 1
-                }
-                if logarithmic {
-                    let logSum = Scalar.log(sum)
-                    index = 0
-                    while index + 8 <= length {
-                        storeLanes(loadLanes(input + index) - shift - logSum, output + index)
-                        index += 8
-                    }
-                    while index < length { output[index] = input[index] - m - logSum; index += 1 }
-                } else {
-                    let scale = 1 / sum
-                    index = 0
-                    while index + 8 <= length { storeLanes(loadLanes(output + index) * scale, output + index); index += 8 }
-                    while index < length { output[index] *= scale; index += 1 }
-                }
+                softmaxRow(source + row * length, destination + row * length, length, logarithmic: logarithmic)
             }
         }
         return
     }
-
-    // An outer axis: SIMD across the columns, one tile of columns at a time.
-    let tiles = (inner + reductionTileWidth - 1) / reductionTileWidth
-    parallelChunks(count: outer * tiles, grain: Swift.max(1, reductionGrain / (length * Swift.min(inner, reductionTileWidth)))) { tasks in
-        withUnsafeTemporaryAllocation(of: Scalar.self, capacity: 2 * reductionTileWidth) { scratch in
-            let largest = scratch.baseAddress!, sums = largest + reductionTileWidth
+    // An outer axis: SIMD across the columns, one tile of columns at a time. Each column is
+    // computed the same way whatever tile holds it; tiles of half a row give two threads work
+    // when there is one slab, and stay wide enough for the prefetchers.
+    let tileWidth = Swift.min(1024, Swift.max(64, ((inner + 1) / 2 + 7) & ~7))
+    let tiles = (inner + tileWidth - 1) / tileWidth
+    let grain = Swift.max(1, reductionGrain / (length * Swift.min(inner, tileWidth)))
+    parallelChunks(count: outer * tiles, grain: grain) { tasks in
+        withUnsafeTemporaryAllocation(of: Scalar.self, capacity: 2 * tileWidth) { scratch in
+            let largest = scratch.baseAddress!, sums = largest + tileWidth
             for task in tasks {
                 let (slab, tile) = task.quotientAndRemainder(dividingBy: tiles)
-                let first = tile * reductionTileWidth, width = Swift.min(reductionTileWidth, inner - first)
-                let input = source + slab * length * inner + first
-                let output = destination + slab * length * inner + first
-                largest.initialize(repeating: -.infinity, count: width)
-                sums.initialize(repeating: 0, count: width)
-                for row in 0..<length {
-                    let line = input + row * inner
-                    for column in 0..<width { largest[column] = maximum(largest[column], line[column]) }
-                }
-                for row in 0..<length {
-                    let line = input + row * inner, target = output + row * inner
-                    var column = 0
-                    while column + 8 <= width {
-                        let exponential = vectorExponential(loadLanes(line + column) - loadLanes(largest + column))
-                        if !logarithmic { storeLanes(exponential, target + column) }
-                        storeLanes(loadLanes(sums + column) + exponential, sums + column)
-                        column += 8
-                    }
-                    while column < width {
-                        let exponential = Scalar.exp(line[column] - largest[column])
-                        if !logarithmic { target[column] = exponential }
-                        sums[column] += exponential
-                        column += 1
-                    }
-                }
-                for column in 0..<width { sums[column] = logarithmic ? Scalar.log(sums[column]) : 1 / sums[column] }
-                for row in 0..<length {
-                    let line = input + row * inner, target = output + row * inner
-                    for column in 0..<width {
-                        target[column] = logarithmic ? line[column] - largest[column] - sums[column]
-                                                     : target[column] * sums[column]
-                    }
-                }
+                let first = tile * tileWidth, width = Swift.min(tileWidth, inner - first)
+                softmaxColumns(source + slab * length * inner + first, destination + slab * length * inner + first,
+                               length: length, inner: inner, width: width, largest: largest, sums: sums,
+                               logarithmic: logarithmic)
             }
+        }
+    }
+}
+
+/// Softmax of one contiguous row.
+///
+/// NOTE: each loop calls the exponential from one place only, and these functions are
+/// `@inline(never)`. The optimizer stops inlining into a function that has grown past its size
+/// limit, and each inlined `exp` is large: with a second call site for the tail, or inlined into
+/// the parallel loop's body, the exponential was left out of line, a call per eight elements.
+@inline(never)
+private func softmaxRow<Scalar: FloatingPointTensorElement>(
+    _ input: UnsafePointer<Scalar>, _ output: UnsafeMutablePointer<Scalar>, _ length: Int, logarithmic: Bool
+) {
+    let vectorLength = length & ~7, tail = length - vectorLength
+    let exponentialOf = ShiftedExponential<Scalar>()
+    // NaN need not win here (a NaN logit makes its whole row NaN through the sum anyway), but
+    // the NaN-propagating maximum costs nothing more.
+    var largest0 = SIMD8<Scalar>(repeating: -.infinity), largest1 = largest0, largest2 = largest0, largest3 = largest0
+    var index = 0
+    while index + 32 <= vectorLength {
+        largest0 = laneMaximum(largest0, loadLanes(input + index))
+        largest1 = laneMaximum(largest1, loadLanes(input + index + 8))
+        largest2 = laneMaximum(largest2, loadLanes(input + index + 16))
+        largest3 = laneMaximum(largest3, loadLanes(input + index + 24))
+        index += 32
+    }
+    while index < vectorLength { largest0 = laneMaximum(largest0, loadLanes(input + index)); index += 8 }
+    // The tail padded with −∞, whose exponential adds 0 to the sum.
+    let tailLanes = loadLanes(input + vectorLength, count: tail, padding: -.infinity)
+    let largest = laneMaximum(laneMaximum(laneMaximum(largest0, largest1), laneMaximum(largest2, largest3)), tailLanes)
+    var m = largest[0]
+    for lane in 1..<8 { m = scalarMaximum(m, largest[lane]) }
+
+    let shift = SIMD8<Scalar>(repeating: m)
+    var sums = SIMD8<Scalar>(repeating: 0)
+    index = 0
+    while index < length {
+        let isTail = index == vectorLength
+        let exponential = exponentialOf(isTail ? tailLanes : loadLanes(input + index), shift)
+        if !logarithmic {
+            if isTail { storeLanes(exponential, output + index, count: tail) } else { storeLanes(exponential, output + index) }
+        }
+        sums += exponential
+        index += 8
+    }
+    let sum = sums.sum()
+
+    if logarithmic {
+        let logSum = SIMD8<Scalar>(repeating: Scalar.log(sum))
+        index = 0
+        while index < vectorLength {
+            storeLanes(loadLanes(input + index) - shift - logSum, output + index)
+            index += 8
+        }
+        if tail > 0 { storeLanes(tailLanes - shift - logSum, output + vectorLength, count: tail) }
+    } else {
+        let scale = SIMD8<Scalar>(repeating: 1 / sum)
+        index = 0
+        while index < vectorLength {
+            storeLanes(loadLanes(output + index) * scale, output + index)
+            index += 8
+        }
+        for lane in 0..<tail { output[vectorLength + lane] *= scale[0] }
+    }
+}
+
+/// Softmax down columns `[0, width)` of a `[length, inner]` slab; `largest` and `sums` hold
+/// `width` elements of scratch.
+@inline(never)
+private func softmaxColumns<Scalar: FloatingPointTensorElement>(
+    _ input: UnsafePointer<Scalar>, _ output: UnsafeMutablePointer<Scalar>,
+    length: Int, inner: Int, width: Int,
+    largest: UnsafeMutablePointer<Scalar>, sums: UnsafeMutablePointer<Scalar>, logarithmic: Bool
+) {
+    let vectorWidth = width & ~7, tail = width - vectorWidth
+    let exponentialOf = ShiftedExponential<Scalar>()
+    let rounded = (width + 7) & ~7
+    largest.initialize(repeating: -.infinity, count: rounded)
+    sums.initialize(repeating: 0, count: rounded)
+    for row in 0..<length {
+        let line = input + row * inner
+        var column = 0
+        while column < vectorWidth {
+            storeLanes(laneMaximum(loadLanes(largest + column), loadLanes(line + column)), largest + column)
+            column += 8
+        }
+        for column in vectorWidth..<width { largest[column] = scalarMaximum(largest[column], line[column]) }
+    }
+    // Scratch has room for whole vectors, so the tail's lanes of `largest` and `sums` are read
+    // and written whole; their lanes past `width` are never used.
+    for row in 0..<length {
+        let line = input + row * inner, target = output + row * inner
+        var column = 0
+        while column < width {
+            let isTail = column == vectorWidth
+            let x = isTail ? loadLanes(line + column, count: tail) : loadLanes(line + column)
+            let exponential = exponentialOf(x, loadLanes(largest + column))
+            if !logarithmic {
+                if isTail { storeLanes(exponential, target + column, count: tail) } else { storeLanes(exponential, target + column) }
+            }
+            storeLanes(loadLanes(sums + column) + exponential, sums + column)
+            column += 8
+        }
+    }
+    for column in 0..<width { sums[column] = logarithmic ? Scalar.log(sums[column]) : 1 / sums[column] }
+    for row in 0..<length {
+        let line = input + row * inner, target = output + row * inner
+        var column = 0
+        while column < vectorWidth {
+            if logarithmic {
+                storeLanes(loadLanes(line + column) - loadLanes(largest + column) - loadLanes(sums + column),
+                           target + column)
+            } else {
+                storeLanes(loadLanes(target + column) * loadLanes(sums + column), target + column)
+            }
+            column += 8
+        }
+        for column in vectorWidth..<width {
+            target[column] = logarithmic ? line[column] - largest[column] - sums[column] : target[column] * sums[column]
         }
     }
 }
