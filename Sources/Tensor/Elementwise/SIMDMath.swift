@@ -68,7 +68,11 @@ enum SIMDMath {
 
     /// `eˣ`.
     @inline(__always)
-    static func exp(_ x: Vector) -> Vector { exp(x, low: .zero) }
+    static func exp(_ x: Vector) -> Vector {
+        // −0, not +0: `x + (−0)` is exactly `x` and folds away; `x + 0` does not (−0 + 0 = +0),
+        // and keeping the addition split the inlined polynomial into scalar code.
+        exp(x, low: Vector(repeating: -0.0))
+    }
 
     /// `e^(high + low)`, where `low` is a small correction kept out of `high` so that an
     /// argument known to more than single precision (see `erfc`) keeps its extra bits.
