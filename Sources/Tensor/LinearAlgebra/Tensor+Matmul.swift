@@ -62,17 +62,16 @@ public func outer<Scalar: FloatingPointTensorElement>(_ a: Tensor<Scalar>, _ b: 
 /// single-threaded call; one thread or several, every element is computed by the same call.
 ///
 /// Each block packs the whole of the operand that is not cut (B for blocks of rows), which a
-/// threaded OpenBLAS packs once and shares. So blocks are few and large: two from
-/// `splitVolume` multiply-adds on (both cores busy from n ≈ 96), and twice as many each time
-/// the cut dimension doubles past `2 · preferredBlockSize`, which keeps the repeated packing
-/// near 1 % of the work while leaving blocks for machines with more cores. A count that is a
-/// power of two shares evenly between 2, 4 or 8 threads.
+/// threaded OpenBLAS packs once and shares. Measured on 2 cores (Zen 3, CPU time of the pieces
+/// run one after another), two blocks cost 0–5 % more work than one call, four 3–15 %, eight
+/// 6–50 %, at every n from 96 to 2048. So a product is cut in two, and in more only past
+/// `2 · preferredBlockSize`, where packing is a small part of a block's work; the count is a
+/// power of two, which shares evenly between 2, 4 or 8 threads.
 struct GEMMSplit: Equatable {
-    /// Products below this many multiply-adds run as one call: dispatching the second half to
-    /// another thread costs more than it saves. Measured on 2 cores (Zen 3): 64³ runs best on
-    /// one thread, 96³ on two.
+    /// Products below this many multiply-adds run as one call: handing half to another thread
+    /// costs more than it saves. On 2 cores 64³ (8 µs) runs best on one thread, 96³ on two.
     static let splitVolume = 80 * 80 * 80
-    static let preferredBlockSize = 256
+    static let preferredBlockSize = 1024
     static let maximumBlocks = 16
     /// Block boundaries fall on multiples of 8 rows or columns, whole tiles of OpenBLAS's kernels.
     static let alignment = 8
@@ -92,7 +91,9 @@ struct GEMMSplit: Equatable {
         splitsRows = rows >= columns
         let size = splitsRows ? rows : columns
         var blocks = 1
-        if rows * columns * depth >= Self.splitVolume && size >= 2 * Self.alignment {
+        // An even batch, or a long one, already shares whole products evenly between the threads.
+        let batchShares = products >= 8 || (products >= 2 && products % 2 == 0)
+        if !batchShares && rows * columns * depth >= Self.splitVolume && size >= 2 * Self.alignment {
             blocks = 2
             while blocks < Self.maximumBlocks && size / (2 * blocks) >= Self.preferredBlockSize { blocks *= 2 }
         }
