@@ -165,6 +165,9 @@ import _TestSupport
             (values([4, 1, 16, 16], seed: 5), values([40, 16, 16], seed: 6).transposed()),
             (values([200, 190], seed: 7), values([210, 190], seed: 8).transposed()),
             (values([130, 140], seed: 9).transposed(), values([130, 125], seed: 10)),
+            // An odd batch of large products, each cut in two; attention scores Q · Kᵀ.
+            (values([3, 100, 90], seed: 11), values([3, 90, 110], seed: 12)),
+            (values([6, 65, 64], seed: 13), values([6, 65, 64], seed: 14).transposed()),
         ]
         for (a, b) in cases {
             ThreadBudget.count = 1

@@ -71,16 +71,21 @@ package struct MatmulPlan<Scalar: FloatingPointTensorElement> {
         n = right.shape[right.rank - 1]
         precondition(right.shape[right.rank - 2] == k, "matmul: \(a.shape) × \(b.shape): inner dimensions differ")
 
-        let leftBatch = Array(left.shape.dropLast(2))
-        let rightBatch = Array(right.shape.dropLast(2))
-        let rank = max(leftBatch.count, rightBatch.count)
-        var batch = [Int](repeating: 1, count: rank)
-        for axis in 0..<rank {
-            let l = axis < rank - leftBatch.count ? 1 : leftBatch[axis - (rank - leftBatch.count)]
-            let r = axis < rank - rightBatch.count ? 1 : rightBatch[axis - (rank - rightBatch.count)]
-            precondition(l == r || l == 1 || r == 1,
-                         "matmul: \(a.shape) × \(b.shape): batch dimensions \(leftBatch) and \(rightBatch) cannot be broadcast together")
-            batch[axis] = l == 1 ? r : l
+        // Two matrices (the common case: linear layers and their gradients) have no batch to
+        // broadcast; skipping that work keeps the plan free of array allocations.
+        let rank = max(left.rank, right.rank) - 2
+        var batch: [Int] = []
+        if rank > 0 {
+            let leftBatch = Array(left.shape.dropLast(2))
+            let rightBatch = Array(right.shape.dropLast(2))
+            batch = [Int](repeating: 1, count: rank)
+            for axis in 0..<rank {
+                let l = axis < rank - leftBatch.count ? 1 : leftBatch[axis - (rank - leftBatch.count)]
+                let r = axis < rank - rightBatch.count ? 1 : rightBatch[axis - (rank - rightBatch.count)]
+                precondition(l == r || l == 1 || r == 1,
+                             "matmul: \(a.shape) × \(b.shape): batch dimensions \(leftBatch) and \(rightBatch) cannot be broadcast together")
+                batch[axis] = l == 1 ? r : l
+            }
         }
         batchShape = batch
 
@@ -102,13 +107,17 @@ package struct MatmulPlan<Scalar: FloatingPointTensorElement> {
         self.left = rank == 0 ? left : left.expanded(to: batch + [m, k])
         self.right = rank == 0 ? right : right.expanded(to: batch + [k, n])
 
-        var result = batch
-        if a.rank > 1 { result.append(m) }
-        if b.rank > 1 { result.append(n) }
-        resultShape = result
+        if rank == 0 && a.rank == 2 && b.rank == 2 {
+            resultShape = [m, n]
+        } else {
+            var result = batch
+            if a.rank > 1 { result.append(m) }
+            if b.rank > 1 { result.append(n) }
+            resultShape = result
+        }
 
-        foldsBatchIntoRows = MatmulPlan.rowsAreEvenlySpaced(self.left, rank: rank, layout: leftLayout)
-            && self.right.strides.prefix(rank).allSatisfy { $0 == 0 } && rank > 0
+        foldsBatchIntoRows = rank > 0 && MatmulPlan.rowsAreEvenlySpaced(self.left, rank: rank, layout: leftLayout)
+            && self.right.strides.prefix(rank).allSatisfy { $0 == 0 }
     }
 
     /// Whether the rows of every batch of `left` lie `leadingDimension` apart, batch after batch.
