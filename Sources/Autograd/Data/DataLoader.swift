@@ -21,6 +21,7 @@
 /// `prefetchPerWorker` batches per worker wait or are in progress. Ending an iteration early
 /// (a `break`, or dropping the iterator) stops and joins the worker threads.
 public struct DataLoader<Source: Dataset>: Sequence, Sendable where Source.Sample: Collatable {
+    /// What one iteration step yields: the collated samples (`LabeledBatch` for `LabeledSample`s).
     public typealias Batch = Source.Sample.Batch
 
     /// The dataset the samples come from.

@@ -13,6 +13,7 @@ extension Tensor where Scalar: FloatingPointTensorElement {
     ///
     /// - Returns: a contiguous `[C, height, width]` tensor.
     /// - Precondition: the image is `[C, H, W]`; `height` and `width` are non-negative.
+    @_specialize(where Scalar == Float)
     public func cropped(top: Int, left: Int, height: Int, width: Int) -> Tensor {
         precondition(rank == 3 && height >= 0 && width >= 0,
                      "cropped: image \(shape) needs [C, H, W] and a non-negative window, got \(height) × \(width)")
@@ -63,6 +64,7 @@ extension Tensor where Scalar: FloatingPointTensorElement {
     /// The image mirrored left to right: `result[c, y, x] = self[c, y, W − 1 − x]`.
     ///
     /// - Precondition: the image is `[C, H, W]`.
+    @_specialize(where Scalar == Float)
     public func flippedHorizontally() -> Tensor {
         precondition(rank == 3, "flippedHorizontally: image \(shape) is not [C, H, W]")
         let width = shape[2]

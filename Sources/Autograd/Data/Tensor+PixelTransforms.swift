@@ -5,6 +5,7 @@ extension Tensor where Scalar: FloatingPointTensorElement {
     /// Pixels `0…255` as floats in `[0, 1]`: `x / 255`, like torchvision's `ToTensor`.
     ///
     /// - Parameter pixels: any shape (images are `[C, H, W]`); the result has the same shape.
+    @_specialize(where Scalar == Float)
     public init(unitIntervalFromPixels pixels: Tensor<UInt8>) {
         self.init(uninitializedShape: pixels.shape)
         let destination = storage.base

@@ -4,11 +4,16 @@ import Foundation
 
 /// A rectangle of an image, in pixels: rows `top ..< top + height`, columns `left ..< left + width`.
 public struct CropRegion: Hashable, Sendable {
+    /// The first row.
     public var top: Int
+    /// The first column.
     public var left: Int
+    /// The number of rows.
     public var height: Int
+    /// The number of columns.
     public var width: Int
 
+    /// The region of rows `top ..< top + height` and columns `left ..< left + width`.
     public init(top: Int, left: Int, height: Int, width: Int) {
         (self.top, self.left, self.height, self.width) = (top, left, height, width)
     }
