@@ -9,6 +9,14 @@ public protocol Dataset<Sample>: Sendable {
     var count: Int { get }
     /// The sample at `index`, in `0..<count`.
     func sample(at index: Int) -> Sample
+    /// The sample at `index` as seen in epoch `epoch`: what a `DataLoader` calls, so that random
+    /// augmentation (`MappedDataset`) differs per epoch. Datasets without randomness need not
+    /// implement it: the default ignores the epoch.
+    func sample(at index: Int, epoch: Int) -> Sample
+}
+
+extension Dataset {
+    public func sample(at index: Int, epoch: Int) -> Sample { sample(at: index) }
 }
 
 /// An image (or any feature tensor) with an integer class label: what classification datasets
