@@ -1,0 +1,47 @@
+/// Activation functions as layers, for `Sequential`: each applies the elementwise op of the same
+/// name, keeps the shape and holds no parameters.
+
+/// `max(x, 0)`: PyTorch's `nn.ReLU`.
+public final class ReLU<Scalar: FloatingPointTensorElement>: Layer, @unchecked Sendable {
+    public var isTraining = true
+    public init() {}
+    public func forward(_ input: Variable<Scalar>) -> Variable<Scalar> { input.relu() }
+}
+
+/// `x > 0 ? x : slope·x`: PyTorch's `nn.LeakyReLU` (default slope 0.01).
+public final class LeakyReLU<Scalar: FloatingPointTensorElement>: Layer, @unchecked Sendable {
+    public var isTraining = true
+    /// The slope for negative inputs.
+    public let slope: Scalar
+    public init(slope: Scalar = 0.01) { self.slope = slope }
+    public func forward(_ input: Variable<Scalar>) -> Variable<Scalar> { input.leakyRelu(slope: slope) }
+}
+
+/// `x · Φ(x)` with the exact normal CDF `Φ(x) = (1 + erf(x/√2)) / 2`: PyTorch's `nn.GELU()`
+/// (Hendrycks & Gimpel, https://arxiv.org/abs/1606.08415), used by ViT and MAE.
+public final class GELU<Scalar: FloatingPointTensorElement>: Layer, @unchecked Sendable {
+    public var isTraining = true
+    public init() {}
+    public func forward(_ input: Variable<Scalar>) -> Variable<Scalar> { input.gelu() }
+}
+
+/// `x · σ(x)`: PyTorch's `nn.SiLU` (swish).
+public final class SiLU<Scalar: FloatingPointTensorElement>: Layer, @unchecked Sendable {
+    public var isTraining = true
+    public init() {}
+    public func forward(_ input: Variable<Scalar>) -> Variable<Scalar> { input.silu() }
+}
+
+/// `tanh x`: PyTorch's `nn.Tanh`.
+public final class Tanh<Scalar: FloatingPointTensorElement>: Layer, @unchecked Sendable {
+    public var isTraining = true
+    public init() {}
+    public func forward(_ input: Variable<Scalar>) -> Variable<Scalar> { input.tanh() }
+}
+
+/// `1 / (1 + e⁻ˣ)`: PyTorch's `nn.Sigmoid`.
+public final class Sigmoid<Scalar: FloatingPointTensorElement>: Layer, @unchecked Sendable {
+    public var isTraining = true
+    public init() {}
+    public func forward(_ input: Variable<Scalar>) -> Variable<Scalar> { input.sigmoid() }
+}
