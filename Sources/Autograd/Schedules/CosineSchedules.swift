@@ -9,7 +9,9 @@ import Foundation
 ///
 /// Unlike PyTorch's, which swings back up after `T`, the rate stays at the minimum.
 public struct CosineAnnealingSchedule: LearningRateSchedule {
+    /// The step `T` at which the rate reaches `minimum`.
     public let totalSteps: Int
+    /// `η_min`, the rate at the end.
     public let minimum: Double
 
     /// - Precondition: `totalSteps > 0`.
@@ -33,8 +35,11 @@ public struct CosineAnnealingSchedule: LearningRateSchedule {
 /// lr(t) = η_min + (lr₀ − η_min)·(1 + cos(π·(t − W)/(T − W)))/2     for W ≤ t ≤ T, η_min after
 /// ```
 public struct WarmupCosineSchedule: LearningRateSchedule {
+    /// The steps of linear warmup, `W`.
     public let warmupSteps: Int
+    /// The step `T` at which the rate reaches `minimum`.
     public let totalSteps: Int
+    /// `η_min`, the rate at the end.
     public let minimum: Double
 
     /// - Precondition: `0 ≤ warmupSteps < totalSteps`.

@@ -5,7 +5,9 @@ import Foundation
 
 /// Decay by `gamma` every `stepSize` steps — PyTorch's `StepLR`: `lr(t) = lr₀·γ^⌊t / stepSize⌋`.
 public struct StepSchedule: LearningRateSchedule {
+    /// The number of steps between decays.
     public let stepSize: Int
+    /// `γ`, the factor applied at each decay.
     public let gamma: Double
 
     /// - Precondition: `stepSize > 0`.
@@ -23,7 +25,9 @@ public struct StepSchedule: LearningRateSchedule {
 /// Decay by `gamma` at each milestone — PyTorch's `MultiStepLR`:
 /// `lr(t) = lr₀·γ^(number of milestones ≤ t)`.
 public struct MultiStepSchedule: LearningRateSchedule {
+    /// The steps at which the rate is multiplied by `gamma`, in increasing order.
     public let milestones: [Int]
+    /// `γ`, the factor applied at each decay.
     public let gamma: Double
 
     public init(milestones: [Int], gamma: Double = 0.1) {
@@ -38,6 +42,7 @@ public struct MultiStepSchedule: LearningRateSchedule {
 
 /// Decay by `gamma` every step — PyTorch's `ExponentialLR`: `lr(t) = lr₀·γᵗ`.
 public struct ExponentialSchedule: LearningRateSchedule {
+    /// `γ`, the factor applied at each decay.
     public let gamma: Double
 
     public init(gamma: Double) { self.gamma = gamma }
@@ -50,8 +55,11 @@ public struct ExponentialSchedule: LearningRateSchedule {
 /// The annealing of DANN (Ganin et al., https://arxiv.org/abs/1505.07818, section 5.2.2):
 /// `lr(t) = lr₀ / (1 + α·p)^β` with training progress `p = min(t / totalSteps, 1)`.
 public struct InverseDecaySchedule: LearningRateSchedule {
+    /// The step at which progress `p` reaches 1.
     public let totalSteps: Int
+    /// `α`, how fast the rate falls with progress.
     public let alpha: Double
+    /// `β`, the exponent of the decay.
     public let beta: Double
 
     /// The paper's values by default: `α = 10`, `β = 0.75`.
