@@ -28,9 +28,20 @@ public final class Parameter<Scalar: FloatingPointTensorElement>: @unchecked Sen
 }
 
 extension Gradients {
-    /// The gradient of `parameter`, or `nil` when the output does not depend on it.
+    /// The gradient of `parameter`, or `nil` when the output does not depend on it. Setting it
+    /// replaces the gradient with a constant (clipping, averaging over micro-batches); setting
+    /// `nil` removes it.
     public subscript(parameter: Parameter<Scalar>) -> Tensor<Scalar>? {
-        entries[ObjectIdentifier(parameter.leaf)]?.gradient.value
+        get { entries[ObjectIdentifier(parameter.leaf)]?.gradient.value }
+        set {
+            if let newValue {
+                precondition(newValue.shape == parameter.shape,
+                             "Gradients: a gradient of shape \(newValue.shape) for a parameter of shape \(parameter.shape)")
+                entries[ObjectIdentifier(parameter.leaf)] = (parameter.leaf, Variable(newValue))
+            } else {
+                entries[ObjectIdentifier(parameter.leaf)] = nil
+            }
+        }
     }
 }
 
