@@ -149,4 +149,22 @@ import _TestSupport
             klDivergence(logProbabilities: $0[0], targetLogProbabilities: $0[1])
         }
     }
+
+    @Test func shapeAndLabelErrorsNameTheLossAndTheShapes() async throws {
+        let labelShape = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = crossEntropy(logits: Variable(Tensor<Float>.zeros([2, 3])), labels: Tensor([0, 1, 2]))
+        }
+        #expect(String(decoding: try #require(labelShape).standardErrorContent, as: UTF8.self)
+            .contains("crossEntropy: input [2, 3] needs labels of shape [2], not [3]"))
+        let labelRange = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = negativeLogLikelihood(logProbabilities: Variable(Tensor<Float>.zeros([2, 3])), labels: Tensor([0, 3]))
+        }
+        #expect(String(decoding: try #require(labelRange).standardErrorContent, as: UTF8.self)
+            .contains("negativeLogLikelihood: label 3 is outside 0..<3 for input [2, 3]"))
+        let operands = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = meanSquaredError(predictions: Variable(Tensor<Float>.zeros([2, 3])), targets: Variable(Tensor<Float>.zeros([3, 2])))
+        }
+        #expect(String(decoding: try #require(operands).standardErrorContent, as: UTF8.self)
+            .contains("meanSquaredError: predictions [2, 3] and targets [3, 2] must have the same shape"))
+    }
 }
