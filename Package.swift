@@ -34,13 +34,19 @@ let package = Package(
             swiftSettings: kernelSettings
         ),
         .target(name: "Autograd", dependencies: ["Tensor"]),
-        .target(name: "Zoo", dependencies: ["Tensor", "Autograd"]),
+        // The codecs for the dataset files (Debian: zlib1g-dev, libpng-dev, libjpeg-dev); only Zoo uses them.
+        .target(
+            name: "CCodecs",
+            linkerSettings: [.linkedLibrary("z"), .linkedLibrary("png"), .linkedLibrary("jpeg")]
+        ),
+        .target(name: "Zoo", dependencies: ["Tensor", "Autograd", "CCodecs"]),
         .executableTarget(name: "ZooCommandLine", dependencies: ["Tensor", "Autograd", "Zoo"]),
         // Benchmarks call OpenBLAS directly too: the peer that `Tensor`'s GEMM is measured against.
         .executableTarget(name: "GradusBenchmarks", dependencies: ["Tensor", "Autograd", "CBLAS"], path: "Benchmarks/GradusBenchmarks"),
         .target(name: "_TestSupport", dependencies: ["Tensor"], path: "Tests/_TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd", "_TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZooTests", dependencies: ["Zoo", "_TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
