@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "Zoo", dependencies: ["Tensor", "Autograd", "CCodecs"]),
         .executableTarget(name: "ZooCommandLine", dependencies: ["Tensor", "Autograd", "Zoo"]),
         // Benchmarks call OpenBLAS directly too: the peer that `Tensor`'s GEMM is measured against.
-        .executableTarget(name: "GradusBenchmarks", dependencies: ["Tensor", "Autograd", "CBLAS"], path: "Benchmarks/GradusBenchmarks"),
+        .executableTarget(name: "GradusBenchmarks", dependencies: ["Tensor", "Autograd", "Zoo", "CBLAS"], path: "Benchmarks/GradusBenchmarks"),
         .target(name: "_TestSupport", dependencies: ["Tensor"], path: "Tests/_TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd", "_TestSupport"], resources: [.copy("Fixtures")]),

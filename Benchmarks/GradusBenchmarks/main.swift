@@ -16,6 +16,7 @@ let suites: [String: () -> Void] = [
     "conv": runConvolutionSuite,
     "reductions": runReductionSuite,
     "autograd": runAutogradSuite,
+    "data": runDataSuite,
     // One part of a suite, for profiling.
     "autograd-overhead": measureOverhead,
 ]

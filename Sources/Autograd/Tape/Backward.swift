@@ -52,12 +52,14 @@ extension Variable {
         let requested = Set(variables.compactMap { $0.node.map(ObjectIdentifier.init) })
 
         var result = Gradients<Scalar>()
-        var pending: [ObjectIdentifier: Variable<Scalar>] = [ObjectIdentifier(root): Variable(seed)]
+        let order = reachableNodes(from: root)
+        root.pendingGradient = Variable(seed)
         GradientMode.withRecording(createGraph) {
-            for node in reachableNodes(from: root) {
+            for node in order {
+                guard let gradient = node.pendingGradient else { continue }
+                node.pendingGradient = nil
                 let identifier = ObjectIdentifier(node)
-                guard let gradient = pending.removeValue(forKey: identifier) else { continue }
-                if node.isLeaf || requested.contains(identifier) {
+                if node.isLeaf || (!requested.isEmpty && requested.contains(identifier)) {
                     result.entries[identifier] = (node, gradient)
                 }
                 if node.isLeaf { continue }
@@ -74,8 +76,7 @@ extension Variable {
                         checkFinite(inputGradient.value, operation: node.operation, pass: "backward", file: node.file, line: node.line)
                     }
                     let reduced = inputGradient.summed(toShape: input.shape, operation: node.operation)
-                    let key = ObjectIdentifier(input)
-                    pending[key] = pending[key].map { $0 + reduced } ?? reduced
+                    input.pendingGradient = input.pendingGradient.map { $0 + reduced } ?? reduced
                 }
             }
         }
@@ -88,12 +89,14 @@ extension Variable {
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 func reachableNodes<Scalar>(from root: Node<Scalar>) -> [Node<Scalar>] {
-    var visited: Set<ObjectIdentifier> = [ObjectIdentifier(root)]
+    let sweep = sweepCounter.wrappingAdd(1, ordering: .relaxed).newValue
+    root.lastSweep = sweep
     var order: [Node<Scalar>] = []
     var stack = [root]
     while let node = stack.popLast() {
         order.append(node)
-        for case let input? in node.inputs where visited.insert(ObjectIdentifier(input)).inserted {
+        for case let input? in node.inputs where input.lastSweep != sweep {
+            input.lastSweep = sweep
             stack.append(input)
         }
     }

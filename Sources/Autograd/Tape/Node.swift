@@ -2,6 +2,8 @@ import Synchronization
 
 /// The creation counter of the tape: a node's number orders it after every node it depends on.
 let nodeCounter = Atomic<Int>(0)
+/// Numbers the sweeps, so that a node knows whether the current sweep has reached it.
+let sweepCounter = Atomic<Int>(0)
 
 /// One recorded operation: which variables it read, how to map the gradient of its result to
 /// gradients of those inputs, and what it is (for the graph dump and anomaly messages).
@@ -27,6 +29,11 @@ public final class Node<Scalar: FloatingPointTensorElement>: @unchecked Sendable
     /// Where user code called the operation, for anomaly messages.
     let file: StaticString
     let line: UInt
+    /// Sweep bookkeeping, kept on the node rather than in hash tables keyed by it: the number of
+    /// the last sweep that reached it, and the gradient accumulated for it during that sweep.
+    /// (So one graph is swept by one thread at a time, like PyTorch's default engine.)
+    var lastSweep = 0
+    var pendingGradient: Variable<Scalar>?
 
     init(operation: String, inputs: [Node?], shape: [Int], savedBytes: Int = 0, flops: Int = 0,
          file: StaticString, line: UInt, pullback: ((Variable<Scalar>) -> [Variable<Scalar>?])?) {

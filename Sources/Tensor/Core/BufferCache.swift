@@ -20,7 +20,8 @@ public final class BufferCache: Sendable {
 
     private struct State {
         // Addresses as integers: raw pointers are not Sendable, the Mutex guards them anyway.
-        var freeLists: [Int: [UInt]] = [:]
+        // One list per size class, indexed by `sizeClassIndex` (no hashing on the hot path).
+        var freeLists: [[UInt]] = Array(repeating: [], count: BufferCache.sizeClassCount)
         var statistics = Statistics()
     }
 
@@ -34,7 +35,7 @@ public final class BufferCache: Sendable {
 
     /// Rounds a request up to its size class: multiples of 64 bytes up to 4 KiB, then four
     /// classes per power of two, so that reuse is likely and waste stays under 25 %.
-    static func sizeClass(_ byteCount: Int) -> Int {
+    package static func sizeClass(_ byteCount: Int) -> Int {
         let bytes = max(byteCount, 64)
         if bytes <= 4096 { return (bytes + 63) & ~63 }
         let power = Int.bitWidth - 1 - (bytes - 1).leadingZeroBitCount  // floor(log2(bytes - 1))
@@ -42,10 +43,21 @@ public final class BufferCache: Sendable {
         return (bytes + quarter - 1) / quarter * quarter
     }
 
+    /// The number of size classes: 64 up to 4 KiB, then 4 per power of two up to 2⁶³.
+    package static let sizeClassCount = 64 + 51 * 4
+
+    /// The position of a size class (a value returned by `sizeClass`) in the free lists.
+    package static func sizeClassIndex(_ size: Int) -> Int {
+        if size <= 4096 { return size / 64 - 1 }
+        let power = Int.bitWidth - 1 - (size - 1).leadingZeroBitCount
+        return 64 + (power - 12) * 4 + (size >> (power - 2)) - 5
+    }
+
     func allocate(byteCount: Int) -> (pointer: UnsafeMutableRawPointer, capacity: Int) {
         let size = Self.sizeClass(byteCount)
+        let index = Self.sizeClassIndex(size)
         let reused: UInt? = state.withLock { state in
-            if let address = state.freeLists[size]?.popLast() {
+            if let address = state.freeLists[index].popLast() {
                 state.statistics.hits += 1
                 state.statistics.cachedBytes -= size
                 return address
@@ -61,7 +73,7 @@ public final class BufferCache: Sendable {
         let address = UInt(bitPattern: pointer)
         let kept = state.withLock { state -> Bool in
             guard state.statistics.cachedBytes + capacity <= limitBytes else { return false }
-            state.freeLists[capacity, default: []].append(address)
+            state.freeLists[Self.sizeClassIndex(capacity)].append(address)
             state.statistics.cachedBytes += capacity
             return true
         }
@@ -71,8 +83,8 @@ public final class BufferCache: Sendable {
     /// Returns every cached buffer to the system.
     public func empty() {
         let addresses = state.withLock { state -> [UInt] in
-            let all = state.freeLists.values.flatMap { $0 }
-            state.freeLists = [:]
+            let all = state.freeLists.flatMap { $0 }
+            state.freeLists = Array(repeating: [], count: BufferCache.sizeClassCount)
             state.statistics.cachedBytes = 0
             return all
         }
