@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Autograd
+import _TestSupport
 
 /// A parameter or buffer name with its shape, as `scripts/fixtures/zoo_models.py` writes them
 /// (`["layer1.0.conv1.weight", [64, 64, 3, 3]]`).
@@ -42,4 +43,15 @@ extension Module {
     var parameterShapes: [NamedShape] { namedParameters().map { NamedShape(name: $0.name, shape: $0.parameter.shape) } }
     /// The buffers' names and shapes in declaration order.
     var bufferShapes: [NamedShape] { namedBuffers().map { NamedShape(name: $0.name, shape: $0.buffer.anyValue.shape) } }
+}
+
+/// Sets every parameter and floating-point buffer of `model` from the fixture entries
+/// `<prefix>.<name>` (written by PyTorch under the same names).
+func loadWeights<Model: Module<Double>>(_ model: Model, prefix: String, from fixture: Fixture) {
+    for (name, parameter) in model.namedParameters() {
+        parameter.value = fixture.tensor("\(prefix).\(name)")
+    }
+    for (name, buffer) in model.namedBuffers() where !name.hasSuffix("num_batches_tracked") {
+        buffer.anyValue = AnyTensor(fixture.tensor("\(prefix).\(name)", as: Double.self))
+    }
 }

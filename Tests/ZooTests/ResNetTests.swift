@@ -139,4 +139,19 @@ import _TestSupport
         // ln 10 ≈ 2.3 at the start; ten steps on eight samples take it well below.
         #expect(losses[0] > 1.5 && losses[9] < 0.5 * losses[0], "\(losses)")
     }
+
+    @Test func outputsEqualPyTorchsWithTheSameWeights() throws {
+        let fixture = try Fixture("model_outputs", bundle: .module)
+        var generator = PhiloxGenerator(seed: 6)
+        let model = ResNet<Double>(block: .basic, stageDepths: [1, 1, 1], stageWidths: [4, 8, 16], stem: .cifar,
+                                   shortcut: .identityPadding, classCount: 3, using: &generator)
+        loadWeights(model, prefix: "resnet", from: fixture)
+        let images = Variable(fixture.tensor("resnet.input", as: Double.self))
+        model.eval()
+        assertClose(model(images).value, fixture.tensor("resnet.eval_output"), absolute: 1e-10)
+        model.train()
+        assertClose(model(images).value, fixture.tensor("resnet.train_output"), absolute: 1e-10)
+        let block = try #require(model.layer3[0] as? BasicBlock<Double>)
+        assertClose(block.bn2.runningMean.value, fixture.tensor("resnet.updated.layer3.0.bn2.running_mean"), absolute: 1e-12)
+    }
 }

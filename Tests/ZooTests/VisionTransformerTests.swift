@@ -140,4 +140,15 @@ import _TestSupport
         let gradients = model(images).sum().backward()
         #expect(model.parameters.allSatisfy { gradients[$0] != nil })
     }
+
+    @Test func outputsEqualTimmsWithTheSameWeights() throws {
+        let fixture = try Fixture("model_outputs", bundle: .module)
+        var generator = PhiloxGenerator(seed: 6)
+        let configuration = VisionTransformerConfiguration(imageSize: 8, patchSize: 4, embeddingDimension: 16, depth: 1,
+                                                           headCount: 2, classCount: 3)
+        let model = VisionTransformer<Double>(configuration, using: &generator)
+        loadWeights(model, prefix: "vit", from: fixture)
+        let output = model(Variable(fixture.tensor("vit.input", as: Double.self))).value
+        assertClose(output, fixture.tensor("vit.output"), absolute: 1e-10)
+    }
 }
