@@ -73,4 +73,10 @@ public struct CheckpointEvaluation: Sendable {
         imageCount = images.count
         accuracy = TrainingRun<LabeledImages, LabeledImages>.accuracy(of: model, on: DataLoader(images, batchSize: batchSize))
     }
+
+    /// One line of JSON: `model`, `dataset`, `epochs` (of the checkpoint), `testAccuracy`, `images`.
+    public var jsonLine: String {
+        "{\"model\":\(jsonString(record.configuration.model)),\"dataset\":\(jsonString(dataset)),"
+            + "\"epochs\":\(record.history.records.count),\"testAccuracy\":\(String(format: "%.6g", accuracy)),\"images\":\(imageCount)}"
+    }
 }
