@@ -20,7 +20,7 @@ struct EvaluateCommand: ParsableCommand {
     var threads = ThreadBudget.defaultCount
     @Option(help: "Where the datasets are installed (default: ~/.gradus/data).")
     var dataDir: String?
-    @Option(help: "Test on the first N test images only.")
+    @Option(help: "Test on N test images spread evenly over the set.")
     var limitTest: Int?
 
     func validate() throws {

@@ -39,9 +39,9 @@ struct TrainCommand: ParsableCommand {
     var resume: String?
     @Option(help: "Where the datasets are installed (default: ~/.gradus/data).")
     var dataDir: String?
-    @Option(help: "Train on the first N training images only.")
+    @Option(help: "Train on N training images spread evenly over the set (a quick run).")
     var limitTrain: Int?
-    @Option(help: "Test on the first N test images only.")
+    @Option(help: "Test on N test images spread evenly over the set.")
     var limitTest: Int?
     @Option(help: "Background threads preparing batches.")
     var workers = 1

@@ -79,7 +79,7 @@ struct CommandLineTests {
         #expect(test.labels == [0, 5])
         #expect(training.labels == [1, 2, 3, 4, 6, 7, 8, 9])
         #expect(test.pixels.scalars == [0, 1, 2, 3, 20, 21, 22, 23])
-        #expect(images.prefix(3).labels == [0, 1, 2] && images.prefix(99).count == 10)
+        #expect(images.evenlySpaced(3).labels == [0, 3, 6] && images.evenlySpaced(99).count == 10)
     }
 
     @Test(.enabled(if: FileManager.default.fileExists(

@@ -65,9 +65,9 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     public var seed: UInt64 = 0
     /// The thread budget of the kernels and the data loader.
     public var threads = ThreadBudget.defaultCount
-    /// Train on the first `trainingLimit` images only (quick runs); `nil`: all.
+    /// Train on `trainingLimit` images spread evenly over the training set (quick runs); `nil`: all.
     public var trainingLimit: Int?
-    /// Test on the first `testLimit` images only; `nil`: all.
+    /// Test on `testLimit` images spread evenly over the test set; `nil`: all.
     public var testLimit: Int?
     /// Background threads that prepare batches (0: on the training thread).
     public var loaderWorkers = 1

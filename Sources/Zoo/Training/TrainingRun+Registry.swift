@@ -24,8 +24,8 @@ extension TrainingRun where TrainingData == LabeledImages, TestData == LabeledIm
                                          using: &generator)
         var training = try datasetEntry.load(.train, dataDirectory: dataDirectory)
         var test = try datasetEntry.load(.test, dataDirectory: dataDirectory)
-        if let limit = configuration.trainingLimit { training = training.prefix(limit) }
-        if let limit = configuration.testLimit { test = test.prefix(limit) }
+        if let limit = configuration.trainingLimit { training = training.evenlySpaced(limit) }
+        if let limit = configuration.testLimit { test = test.evenlySpaced(limit) }
         try self.init(configuration: configuration, model: model, trainingData: training, testData: test,
                       outputDirectory: outputDirectory)
     }
@@ -47,7 +47,7 @@ public struct CheckpointEvaluation: Sendable {
     ///
     /// - Parameters:
     ///   - expectedModel: when given, a checkpoint of another model is refused.
-    ///   - testLimit: test on the first images only.
+    ///   - testLimit: test on this many images, spread evenly over the test set.
     /// - Throws: `TrainingError.checkpointMismatch` for a checkpoint of another model (or not
     ///   written by `zoo train`), `RegistryError`, `DatasetError`, `CheckpointError` when the
     ///   weights do not fit the model built for this dataset, `TensorFileError` when the file
@@ -68,7 +68,7 @@ public struct CheckpointEvaluation: Sendable {
                                          using: &generator)
         try checkpoint.restore(model)
         var images = try datasetEntry.load(.test, dataDirectory: dataDirectory)
-        if let testLimit { images = images.prefix(testLimit) }
+        if let testLimit { images = images.evenlySpaced(testLimit) }
         self.dataset = dataset
         imageCount = images.count
         accuracy = TrainingRun<LabeledImages, LabeledImages>.accuracy(of: model, on: DataLoader(images, batchSize: batchSize))
