@@ -10,6 +10,7 @@ struct LinePlotTests {
     @Test func ticksAreRoundAndCoverTheData() {
         #expect(LinePlot.ticks([0.13, 0.87], fallback: 0...1) == [0, 0.2, 0.4, 0.6000000000000001, 0.8, 1])
         #expect(LinePlot.ticks([1, 10], fallback: 0...1) == [0, 2, 4, 6, 8, 10])
+        #expect(LinePlot.ticks([1, 2], fallback: 0...1, minimumStep: 1) == [1, 2])  // epochs: no 1.2
         let single = LinePlot.ticks([3, 3], fallback: 0...1)
         #expect(single.first! <= 2.5 && single.last! >= 3.5)
     }

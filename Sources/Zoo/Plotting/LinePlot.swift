@@ -33,6 +33,8 @@ public struct LinePlot: Sendable {
     public var series: [Series] = []
     /// A fixed y range (`0...1` for accuracies); `nil` fits the data.
     public var yRange: ClosedRange<Double>?
+    /// The smallest step between x ticks (1 for epochs, so no tick reads 1.5).
+    public var minimumXStep = 0.0
     /// The chart's size in SVG units (pixels), axes and labels included.
     public var width = 420.0, height = 300.0
 
@@ -56,7 +58,7 @@ public struct LinePlot: Sendable {
         let margin = (left: 62.0, right: 16.0, top: 30.0, bottom: 46.0)
         let plotWidth = width - margin.left - margin.right, plotHeight = height - margin.top - margin.bottom
         let points = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
-        let xTicks = Self.ticks(points.map(\.x), fallback: 0...1)
+        let xTicks = Self.ticks(points.map(\.x), fallback: 0...1, minimumStep: minimumXStep)
         let yTicks = yRange.map { Self.ticks([$0.lowerBound, $0.upperBound], fallback: $0) } ?? Self.ticks(points.map(\.y), fallback: 0...1)
         let (xLow, xHigh) = (xTicks.first!, xTicks.last!)
         let (yLow, yHigh) = (yTicks.first!, yTicks.last!)
@@ -99,14 +101,15 @@ public struct LinePlot: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    /// Five or so round tick values covering `values` (`fallback` when there are none).
-    static func ticks(_ values: [Double], fallback: ClosedRange<Double>) -> [Double] {
+    /// Five or so round tick values covering `values` (`fallback` when there are none), at
+    /// least `minimumStep` apart.
+    static func ticks(_ values: [Double], fallback: ClosedRange<Double>, minimumStep: Double = 0) -> [Double] {
         var low = values.min() ?? fallback.lowerBound, high = values.max() ?? fallback.upperBound
         if high - low < 1e-12 { (low, high) = (low - 0.5, high + 0.5) }
         // A step of 1, 2 or 5 × 10ᵏ that gives at most six intervals.
         let rough = (high - low) / 5
         let magnitude = pow(10, floor(log10(rough)))
-        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= rough } ?? 10 * magnitude
+        let step = max([1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= rough } ?? 10 * magnitude, minimumStep)
         let first = floor(low / step) * step, last = ceil(high / step) * step
         return stride(from: first, through: last + step / 2, by: step).map { $0 }
     }

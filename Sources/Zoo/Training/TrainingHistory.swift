@@ -71,6 +71,8 @@ public struct TrainingHistory: Sendable, Equatable {
         var loss = LinePlot(title: "\(title): loss", xLabel: "epoch", yLabel: "cross-entropy")
         loss.add(LinePlot.Series(name: "train loss", points: records.map { (Double($0.epoch), $0.trainLoss) }))
         var accuracy = LinePlot(title: "\(title): accuracy", xLabel: "epoch", yLabel: "accuracy", yRange: 0...1)
+        loss.minimumXStep = 1
+        accuracy.minimumXStep = 1
         accuracy.add(LinePlot.Series(name: "train", points: records.map { (Double($0.epoch), $0.trainAccuracy) },
                                      color: LinePlot.palette[0]))
         accuracy.add(LinePlot.Series(name: "test", points: records.map { (Double($0.epoch), $0.testAccuracy) },
