@@ -22,6 +22,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         .target(
@@ -40,7 +41,10 @@ let package = Package(
             linkerSettings: [.linkedLibrary("z"), .linkedLibrary("png"), .linkedLibrary("jpeg")]
         ),
         .target(name: "Zoo", dependencies: ["Tensor", "Autograd", "CCodecs"]),
-        .executableTarget(name: "ZooCommandLine", dependencies: ["Tensor", "Autograd", "Zoo"]),
+        .executableTarget(
+            name: "ZooCommandLine",
+            dependencies: ["Tensor", "Autograd", "Zoo", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // Benchmarks call OpenBLAS directly too: the peer that `Tensor`'s GEMM is measured against.
         .executableTarget(name: "GradusBenchmarks", dependencies: ["Tensor", "Autograd", "Zoo", "CBLAS"], path: "Benchmarks/GradusBenchmarks"),
         .target(name: "_TestSupport", dependencies: ["Tensor"], path: "Tests/_TestSupport"),
