@@ -133,7 +133,7 @@ public final class TransformerBlock<Scalar: FloatingPointTensorElement>: Layer, 
     public let attention: MultiHeadAttention<Scalar>
     public let norm2: LayerNorm<Scalar>
     /// `D → hidden → D` with GELU, saved as `mlp`.
-    public let multilayerPerceptron: MultilayerPerceptron<Scalar>
+    public let multilayerPerceptron: TransformerFeedForward<Scalar>
 
     public static var keyOverrides: [String: String] { ["attention": "attn", "multilayerPerceptron": "mlp"] }
 
@@ -144,7 +144,7 @@ public final class TransformerBlock<Scalar: FloatingPointTensorElement>: Layer, 
         attention = MultiHeadAttention(embeddingDimension: embeddingDimension, headCount: headCount,
                                        bias: queryKeyValueBias, using: &generator)
         norm2 = LayerNorm(dimension: embeddingDimension, epsilon: layerNormEpsilon)
-        multilayerPerceptron = MultilayerPerceptron(inputFeatures: embeddingDimension, hiddenFeatures: hiddenDimension,
+        multilayerPerceptron = TransformerFeedForward(inputFeatures: embeddingDimension, hiddenFeatures: hiddenDimension,
                                                     using: &generator)
         initializeLikeTimm(attention.queryKeyValue, using: &generator)
         initializeLikeTimm(attention.outputProjection, using: &generator)
@@ -159,7 +159,7 @@ public final class TransformerBlock<Scalar: FloatingPointTensorElement>: Layer, 
 
 /// The transformer's feed-forward network, timm's `Mlp`: `fc2(GELU(fc1(x)))` with the exact
 /// (erf) GELU.
-public final class MultilayerPerceptron<Scalar: FloatingPointTensorElement>: Layer, @unchecked Sendable {
+public final class TransformerFeedForward<Scalar: FloatingPointTensorElement>: Layer, @unchecked Sendable {
     public var isTraining = true
     public let fc1: Linear<Scalar>
     public let fc2: Linear<Scalar>

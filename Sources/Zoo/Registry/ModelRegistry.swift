@@ -74,7 +74,7 @@ public struct ModelRegistry: Sendable {
     }
 
     /// Every model of the zoo.
-    public static let standard = ModelRegistry(entries: perceptronEntries)
+    public static let standard = ModelRegistry(entries: perceptronEntries + residualNetworkEntries + visionTransformerEntries)
 
     /// The multilayer perceptrons on flattened images.
     public static let perceptronEntries: [ModelEntry] = [
