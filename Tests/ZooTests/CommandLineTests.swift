@@ -94,4 +94,19 @@ struct CommandLineTests {
         #expect(run.trainingLoader.dataset.count == 1437 && run.testLoader.dataset.count == 360)
         #expect(try run.train().testAccuracy > 0.6)  // chance: 0.1
     }
+
+    /// The CI smoke test of Zoo I: one epoch of a tiny configuration on real MNIST images (the 5k
+    /// subset) must learn far above chance. CI installs the data, so this runs there.
+    @Test(.enabled(if: FileManager.default.fileExists(
+        atPath: DataDirectory.defaultURL.appendingPathComponent("mnist-5k/mnist_5k.csv.gz").path)))
+    func oneEpochOnTheMNISTSubsetLearnsFarAboveChance() throws {
+        var configuration = TrainingConfiguration(model: "mlp-small", dataset: "mnist-5k")
+        configuration.epochs = 1
+        configuration.batchSize = 32
+        configuration.learningRate = 0.05
+        configuration.loaderWorkers = 0
+        let run = try TrainingRun(configuration: configuration, outputDirectory: nil)
+        #expect(run.trainingLoader.dataset.count == 4000 && run.testLoader.dataset.count == 1000)
+        #expect(try run.train().testAccuracy > 0.8)  // chance: 0.1
+    }
 }
