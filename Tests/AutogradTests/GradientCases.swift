@@ -133,6 +133,17 @@ let gradientCases: [GradientCase] = [
     GradientCase(name: "avgPool2dBackward (double backward)", inputs: [sample([1, 2, 4, 4])]) { inputs in
         avgPool2d(inputs[0], kernelSize: 2).square().sum().backward(createGraph: true).variable(for: inputs[0])!
     },
+    // Normalization (training-mode batch norm, one fused op).
+    GradientCase(name: "batchNorm2d with affine", inputs: [sample([3, 2, 2, 3]) * 2 + 1, sample([2], 0.5, 1.5, seed: 9), sample([2], seed: 10)]) {
+        batchNormalizedWithBatchStatistics($0[0], weight: $0[1], bias: $0[2], epsilon: 1e-5).output
+    },
+    GradientCase(name: "batchNorm1d without affine, non-contiguous", inputs: [nonContiguous(sample([5, 3]))]) {
+        batchNormalizedWithBatchStatistics($0[0], weight: nil, bias: nil, epsilon: 1e-5).output
+    },
+    GradientCase(name: "batchNorm (double backward)", inputs: [sample([2, 2, 3]), sample([2], 0.5, 1.5, seed: 9)]) { inputs in
+        let output = batchNormalizedWithBatchStatistics(inputs[0], weight: inputs[1], bias: nil, epsilon: 1e-5).output
+        return (output * Variable(sample([2, 2, 3], seed: 11))).square().sum().backward(createGraph: true).variable(for: inputs[0])!
+    },
     GradientCase(name: "adaptiveAvgPool2d", inputs: [sample([2, 2, 5, 7])]) { adaptiveAvgPool2d($0[0], outputSize: Spatial2d(3, 2)) },
     GradientCase(name: "adaptiveAvgPool2dBackward (double backward)", inputs: [sample([1, 2, 5, 5])]) { inputs in
         adaptiveAvgPool2d(inputs[0], outputSize: 2).square().sum().backward(createGraph: true).variable(for: inputs[0])!

@@ -62,6 +62,8 @@ public enum DerivativeIndex {
         ("avgPool2dBackward", "adjoint of avgPool2d: avgPool2d(u)"),
         ("adaptiveAvgPool2d", "mean over adaptive windows: its adjoint(g)"),
         ("adaptiveAvgPool2dBackward", "adjoint of adaptiveAvgPool2d: adaptiveAvgPool2d(u)"),
+        // Normalization (Variable+BatchNormalization.swift)
+        ("batchNorm", "x̂ · γ + β, x̂ = (x − μ_B)/σ: (γ/σ · (g − mean g − x̂ · mean(g · x̂)), Σ g · x̂, Σ g)"),
         // Custom ops (CustomOperations.swift)
         ("gradientReversal", "x forward: −λ · g"),
         ("straightThrough", "f(x) forward: g"),
