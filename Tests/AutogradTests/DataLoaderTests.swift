@@ -87,16 +87,18 @@ private func labels<Source>(_ loader: DataLoader<Source>) -> [[Int]] where Sourc
     }
 
     @Test func breakingOutOfTheLoopStopsAndJoinsTheWorkers() {
-        let expected = min(2, ThreadBudget.count)
+        // The number of workers is capped by `ThreadBudget.count`, which suites running in
+        // parallel may change; what matters is that every started worker is gone after the break.
         let loader = DataLoader(augmentedDataset(400), batchSize: 4, shuffle: true, workers: 2)
         var seen = 0
         for _ in loader {
             seen += 1
-            #expect(loader.workerCounter.liveCount == expected)
+            #expect((1...2).contains(loader.workerCounter.startedCount))
+            #expect(loader.workerCounter.liveCount == loader.workerCounter.startedCount)
             if seen == 3 { break }
         }
         #expect(seen == 3)
-        #expect(loader.workerCounter.startedCount == expected)
+        #expect((1...2).contains(loader.workerCounter.startedCount))
         #expect(loader.workerCounter.liveCount == 0)
     }
 
@@ -110,7 +112,7 @@ private func labels<Source>(_ loader: DataLoader<Source>) -> [[Int]] where Sourc
         do {
             var iterator = loader.makeIterator()
             #expect(iterator.next()?.labels.scalars == [0, 1, 2, 3])
-            #expect(loader.workerCounter.liveCount == min(2, ThreadBudget.count))
+            #expect((1...2).contains(loader.workerCounter.liveCount))
         }
         #expect(loader.workerCounter.liveCount == 0)
     }
@@ -124,7 +126,7 @@ private func labels<Source>(_ loader: DataLoader<Source>) -> [[Int]] where Sourc
             #expect(delivered == (0..<7).map { Array($0 * 3 ..< min($0 * 3 + 3, 20)) })
             #expect(iterator.next() == nil)
         }
-        #expect(loader.workerCounter.startedCount == min(2, ThreadBudget.count))
+        #expect((1...2).contains(loader.workerCounter.startedCount))
         #expect(loader.workerCounter.liveCount == 0)
     }
 }
