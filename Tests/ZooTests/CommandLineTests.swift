@@ -85,14 +85,19 @@ struct CommandLineTests {
     @Test(.enabled(if: FileManager.default.fileExists(
         atPath: DataDirectory.defaultURL.appendingPathComponent("digits/digits.csv.gz").path)))
     func oneEpochOnInstalledDigitsBeatsChance() throws {
-        var configuration = TrainingConfiguration(model: "mlp-small", dataset: "digits")
+        let run = try oneEpochOfSmallPerceptron(on: "digits")
+        #expect(run.trainingLoader.dataset.count == 1437 && run.testLoader.dataset.count == 360)
+        #expect(try run.train().testAccuracy > 0.6)  // chance: 0.1
+    }
+
+    /// One epoch of `mlp-small` on an installed dataset, on the calling thread.
+    func oneEpochOfSmallPerceptron(on dataset: String) throws -> TrainingRun<LabeledImages, LabeledImages> {
+        var configuration = TrainingConfiguration(model: "mlp-small", dataset: dataset)
         configuration.epochs = 1
         configuration.batchSize = 32
         configuration.learningRate = 0.05
         configuration.loaderWorkers = 0
-        let run = try TrainingRun(configuration: configuration, outputDirectory: nil)
-        #expect(run.trainingLoader.dataset.count == 1437 && run.testLoader.dataset.count == 360)
-        #expect(try run.train().testAccuracy > 0.6)  // chance: 0.1
+        return try TrainingRun(configuration: configuration, outputDirectory: nil)
     }
 
     /// The CI smoke test of Zoo I: one epoch of a tiny configuration on real MNIST images (the 5k
@@ -100,12 +105,7 @@ struct CommandLineTests {
     @Test(.enabled(if: FileManager.default.fileExists(
         atPath: DataDirectory.defaultURL.appendingPathComponent("mnist-5k/mnist_5k.csv.gz").path)))
     func oneEpochOnTheMNISTSubsetLearnsFarAboveChance() throws {
-        var configuration = TrainingConfiguration(model: "mlp-small", dataset: "mnist-5k")
-        configuration.epochs = 1
-        configuration.batchSize = 32
-        configuration.learningRate = 0.05
-        configuration.loaderWorkers = 0
-        let run = try TrainingRun(configuration: configuration, outputDirectory: nil)
+        let run = try oneEpochOfSmallPerceptron(on: "mnist-5k")
         #expect(run.trainingLoader.dataset.count == 4000 && run.testLoader.dataset.count == 1000)
         #expect(try run.train().testAccuracy > 0.8)  // chance: 0.1
     }

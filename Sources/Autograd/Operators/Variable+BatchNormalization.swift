@@ -183,21 +183,6 @@ private struct ChannelLayout {
 
 // Row kernels: eight lanes at a time, then a scalar tail; lanes are combined in a fixed order.
 
-@inline(__always)
-private func sumOfRow<Scalar: FloatingPointTensorElement>(_ row: UnsafePointer<Scalar>, count: Int) -> Scalar {
-    var lanes = SIMD8<Scalar>()
-    var index = 0
-    while index + 8 <= count {
-        lanes += UnsafeRawPointer(row + index).loadUnaligned(as: SIMD8<Scalar>.self)
-        index += 8
-    }
-    var total = lanes.sum()
-    while index < count {
-        total += row[index]
-        index += 1
-    }
-    return total
-}
 
 @inline(__always)
 private func sumOfSquaredDeviations<Scalar: FloatingPointTensorElement>(

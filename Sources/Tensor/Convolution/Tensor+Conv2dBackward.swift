@@ -116,22 +116,6 @@ func conv2dBiasGradient<Scalar: FloatingPointTensorElement>(_ outputGradient: Te
     return withExtendedLifetime(gradient) { result }
 }
 
-/// The sum of a contiguous row, eight lanes at a time then across the lanes.
-@inline(__always)
-private func sumOfRow<Scalar: FloatingPointTensorElement>(_ row: UnsafePointer<Scalar>, count: Int) -> Scalar {
-    var lanes = SIMD8<Scalar>()
-    var index = 0
-    while index + 8 <= count {
-        lanes += UnsafeRawPointer(row + index).loadUnaligned(as: SIMD8<Scalar>.self)
-        index += 8
-    }
-    var total = lanes.sum()
-    while index < count {
-        total += row[index]
-        index += 1
-    }
-    return total
-}
 
 /// The gradient of `conv2d` with respect to its input.
 ///
