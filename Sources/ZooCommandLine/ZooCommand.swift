@@ -10,7 +10,7 @@ struct ZooCommand: ParsableCommand {
         commandName: "zoo",
         abstract: "Train and evaluate the Gradus model zoo on the installed datasets.",
         discussion: "Install the datasets first with scripts/install-data. Start with: zoo train mlp --dataset mnist-5k --epochs 3",
-        subcommands: [ListCommand.self, TrainCommand.self, EvaluateCommand.self]
+        subcommands: [ListCommand.self, TrainCommand.self, EvaluateCommand.self, ReproduceCommand.self]
     )
 }
 

@@ -10,7 +10,7 @@ import Foundation
 /// ```
 
 /// One chart: axes with ticks and labels, a title, and a polyline per series with a legend.
-public struct LinePlot: Sendable {
+public struct LinePlot: SVGPanel {
     /// One curve: a name for the legend, its points and its colour.
     public struct Series: Sendable {
         public var name: String
@@ -130,12 +130,22 @@ public struct LinePlot: Sendable {
     }
 }
 
+/// One chart of a figure: anything that draws itself into an SVG group of a known size
+/// (line plots, scatter plots, image grids).
+public protocol SVGPanel: Sendable {
+    /// The panel's size in SVG units (pixels).
+    var width: Double { get }
+    var height: Double { get }
+    /// The panel as SVG elements inside a `<g>` shifted to `(x, y)`.
+    func svgGroup(x originX: Double, y originY: Double) -> String
+}
+
 /// Charts side by side in one SVG document.
 public struct SVGFigure: Sendable {
     /// The charts, left to right.
-    public var panels: [LinePlot]
+    public var panels: [any SVGPanel]
 
-    public init(panels: [LinePlot]) {
+    public init(panels: [any SVGPanel]) {
         self.panels = panels
     }
 
@@ -146,7 +156,7 @@ public struct SVGFigure: Sendable {
                      "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>"]
         var x = 0.0
         for panel in panels {
-            parts.append(panel.svgGroup(x: x))
+            parts.append(panel.svgGroup(x: x, y: 0))
             x += panel.width
         }
         parts.append("</svg>")
