@@ -17,8 +17,11 @@ let suites: [String: () -> Void] = [
     "reductions": runReductionSuite,
     "autograd": runAutogradSuite,
     "data": runDataSuite,
+    "models": runModelsSuite,
     // One part of a suite, for profiling.
     "autograd-overhead": measureOverhead,
+    // One model of the `models` suite, in a process of its own.
+    "model-step": measureModelStep,
 ]
 guard let name = arguments.first, let suite = suites[name] else {
     let known = suites.keys.sorted().joined(separator: ", ")
