@@ -43,6 +43,11 @@ let gradientCases: [GradientCase] = [
     GradientCase(name: "multiply broadcast", inputs: [nonContiguous(matrix), column]) { $0[0] * $0[1] },
     GradientCase(name: "divide broadcast", inputs: [matrix, positive.sum(alongAxes: [0])]) { $0[0] / $0[1] },
     GradientCase(name: "negate", inputs: [matrix]) { -$0[0] },
+    GradientCase(name: "add and subtract scalars", inputs: [nonContiguous(matrix)]) { ($0[0] + 0.5) * ($0[0] - 2) * (1.5 + $0[0]) },
+    GradientCase(name: "subtract from scalar", inputs: [nonContiguous(matrix)]) { (1 - $0[0]) * $0[0] },
+    GradientCase(name: "multiply by scalar", inputs: [nonContiguous(matrix)]) { ($0[0] * 3) * (-2 * $0[0]) },
+    GradientCase(name: "divide by scalar", inputs: [matrix]) { ($0[0] / 4) * $0[0] },
+    GradientCase(name: "divide scalar", inputs: [nonContiguous(positive)]) { 2 / $0[0] },
     // Elementwise functions.
     GradientCase(name: "exp", inputs: [nonContiguous(matrix)]) { $0[0].exp() },
     GradientCase(name: "log", inputs: [positive]) { $0[0].log() },

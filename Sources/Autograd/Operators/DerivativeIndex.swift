@@ -10,6 +10,11 @@ public enum DerivativeIndex {
         ("multiply", "a · b: (g · b, g · a)"),
         ("divide", "a / b: (g / b, −g · a / b²)"),
         ("negate", "−a: −g"),
+        ("addScalar", "a + c (also a − c, c + a): g"),
+        ("subtractFromScalar", "c − a: −g"),
+        ("multiplyScalar", "a · c (also c · a): g · c"),
+        ("divideByScalar", "a / c: g / c"),
+        ("divideScalar", "c / a: −g · c / a²"),
         // Elementwise functions (Variable+Math.swift)
         ("exp", "eˣ: g · y  (keeps the output, not the input)"),
         ("log", "ln x: g / x"),

@@ -48,31 +48,52 @@ extension Variable {
         differentiableOperation("negate", inputs: [operand], value: -operand.value) { gradient in [-gradient] }
     }
 
-    // Scalar operands are constants.
+    // Scalar operands are constants, applied inside the kernel (no rank-0 tensor to broadcast).
+
+    /// `a + c`; VJP `g`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public static func + (lhs: Variable, rhs: Scalar) -> Variable { lhs + Variable(Tensor(rhs)) }
+    public static func + (lhs: Variable, rhs: Scalar) -> Variable {
+        differentiableOperation("addScalar", inputs: [lhs], value: lhs.value + rhs) { gradient in [gradient] }
+    }
+    /// `a − c`; VJP `g`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public static func - (lhs: Variable, rhs: Scalar) -> Variable { lhs - Variable(Tensor(rhs)) }
+    public static func - (lhs: Variable, rhs: Scalar) -> Variable { lhs + (-rhs) }
+    /// `a · c`; VJP `g · c`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public static func * (lhs: Variable, rhs: Scalar) -> Variable { lhs * Variable(Tensor(rhs)) }
+    public static func * (lhs: Variable, rhs: Scalar) -> Variable {
+        differentiableOperation("multiplyScalar", inputs: [lhs], value: lhs.value * rhs) { gradient in [gradient * rhs] }
+    }
+    /// `a / c`; VJP `g / c`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public static func / (lhs: Variable, rhs: Scalar) -> Variable { lhs / Variable(Tensor(rhs)) }
+    public static func / (lhs: Variable, rhs: Scalar) -> Variable {
+        differentiableOperation("divideByScalar", inputs: [lhs], value: lhs.value / rhs) { gradient in [gradient / rhs] }
+    }
+    /// `c + a`; VJP `g`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public static func + (lhs: Scalar, rhs: Variable) -> Variable { Variable(Tensor(lhs)) + rhs }
+    public static func + (lhs: Scalar, rhs: Variable) -> Variable { rhs + lhs }
+    /// `c − a`; VJP `−g`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public static func - (lhs: Scalar, rhs: Variable) -> Variable { Variable(Tensor(lhs)) - rhs }
+    public static func - (lhs: Scalar, rhs: Variable) -> Variable {
+        differentiableOperation("subtractFromScalar", inputs: [rhs], value: lhs - rhs.value) { gradient in [-gradient] }
+    }
+    /// `c · a`; VJP `g · c`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public static func * (lhs: Scalar, rhs: Variable) -> Variable { Variable(Tensor(lhs)) * rhs }
+    public static func * (lhs: Scalar, rhs: Variable) -> Variable { rhs * lhs }
+    /// `c / a`; VJP `−g · c / a²`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public static func / (lhs: Scalar, rhs: Variable) -> Variable { Variable(Tensor(lhs)) / rhs }
+    public static func / (lhs: Scalar, rhs: Variable) -> Variable {
+        differentiableOperation("divideScalar", inputs: [rhs], value: lhs / rhs.value) { gradient in
+            [-(gradient * lhs) / (rhs * rhs)]
+        }
+    }
 }
 
 /// The bytes a binary op's VJP keeps alive: the operands that the other one's gradient needs.

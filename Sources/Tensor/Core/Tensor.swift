@@ -36,6 +36,19 @@ public struct Tensor<Scalar: TensorElement>: @unchecked Sendable {
                   strides: Tensor.contiguousStrides(for: shape), offset: 0)
     }
 
+    /// A contiguous tensor shaped like `layout`, whose elements are not yet written. When
+    /// `layout` is itself contiguous its shape and strides arrays are shared rather than rebuilt,
+    /// which saves two allocations per result on the small tensors where they dominate.
+    @inline(__always)
+    init<Other>(uninitializedLike layout: Tensor<Other>) {
+        if layout.hasRowMajorStrides {
+            self.init(storage: TensorStorage(uninitializedCount: layout.count), shape: layout.shape,
+                      strides: layout.strides, offset: 0)
+        } else {
+            self.init(uninitializedShape: layout.shape)
+        }
+    }
+
     /// A contiguous tensor from row-major scalars; their number must equal the shape's product.
     public init(shape: [Int], scalars: some Collection<Scalar>) {
         let count = shape.reduce(1, *)
@@ -74,6 +87,18 @@ public struct Tensor<Scalar: TensorElement>: @unchecked Sendable {
         for axis in stride(from: rank - 1, through: 0, by: -1) where shape[axis] != 1 {
             if strides[axis] != expected { return false }
             expected *= shape[axis]
+        }
+        return true
+    }
+
+    /// Whether the strides are exactly `Tensor.contiguousStrides(for: shape)` (size-1 dimensions
+    /// included), so that a new contiguous tensor of this shape can share the strides array.
+    @inline(__always)
+    var hasRowMajorStrides: Bool {
+        var expected = 1
+        for axis in stride(from: rank - 1, through: 0, by: -1) {
+            if strides[axis] != expected { return false }
+            expected *= Swift.max(shape[axis], 1)
         }
         return true
     }

@@ -20,7 +20,7 @@ extension Tensor {
     /// A new contiguous tensor of this shape, computed row by row by `kernel`.
     @inline(__always)
     public func applying<Result: TensorElement>(_ kernel: UnaryRowKernel<Scalar, Result>) -> Tensor<Result> {
-        let result = Tensor<Result>(uninitializedShape: shape)
+        let result = Tensor<Result>(uninitializedLike: self)
         let destination = result.storage.base
         let source = UnsafePointer(storage.base)
         if isContiguous {
@@ -50,7 +50,7 @@ public func applying<Left, Right, Result: TensorElement>(
     let shape = lhs.shape == rhs.shape ? lhs.shape : broadcastShape(lhs.shape, rhs.shape, op: op)
     let left = lhs.shape == shape ? lhs : lhs.expanded(to: shape)
     let right = rhs.shape == shape ? rhs : rhs.expanded(to: shape)
-    let result = Tensor<Result>(uninitializedShape: shape)
+    let result = left.hasRowMajorStrides ? Tensor<Result>(uninitializedLike: left) : Tensor<Result>(uninitializedLike: right)
     let destination = result.storage.base
     let leftBase = UnsafePointer(left.storage.base), rightBase = UnsafePointer(right.storage.base)
     if left.isContiguous && right.isContiguous {

@@ -19,18 +19,43 @@ func arithmetic<Scalar: FloatingPointTensorElement>(
 
 enum ArithmeticOperation { case add, subtract, multiply, divide }
 
+/// `tensor ⊙ scalar`, or `scalar ⊙ tensor` when `scalarOnLeft`, elementwise.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func scalarArithmetic<Scalar: FloatingPointTensorElement>(
+    _ tensor: Tensor<Scalar>, _ scalar: Scalar, _ operation: ArithmeticOperation, scalarOnLeft: Bool
+) -> Tensor<Scalar> {
+    let splat = SIMD8<Scalar>(repeating: scalar)
+    switch (operation, scalarOnLeft) {
+    case (.add, _):
+        return tensor.applying { mapRow($0, $1, $2, $3, vector: { $0 + splat }, scalar: { $0 + scalar }) }
+    case (.multiply, _):
+        return tensor.applying { mapRow($0, $1, $2, $3, vector: { $0 * splat }, scalar: { $0 * scalar }) }
+    case (.subtract, false):
+        return tensor.applying { mapRow($0, $1, $2, $3, vector: { $0 - splat }, scalar: { $0 - scalar }) }
+    case (.subtract, true):
+        return tensor.applying { mapRow($0, $1, $2, $3, vector: { splat - $0 }, scalar: { scalar - $0 }) }
+    case (.divide, false):
+        return tensor.applying { mapRow($0, $1, $2, $3, vector: { $0 / splat }, scalar: { $0 / scalar }) }
+    case (.divide, true):
+        return tensor.applying { mapRow($0, $1, $2, $3, vector: { splat / $0 }, scalar: { scalar / $0 }) }
+    }
+}
+
 extension Tensor where Scalar: FloatingPointTensorElement {
     public static func + (lhs: Tensor, rhs: Tensor) -> Tensor { arithmetic(lhs, rhs, .add) }
     public static func - (lhs: Tensor, rhs: Tensor) -> Tensor { arithmetic(lhs, rhs, .subtract) }
     public static func * (lhs: Tensor, rhs: Tensor) -> Tensor { arithmetic(lhs, rhs, .multiply) }
     public static func / (lhs: Tensor, rhs: Tensor) -> Tensor { arithmetic(lhs, rhs, .divide) }
 
-    public static func + (lhs: Tensor, rhs: Scalar) -> Tensor { lhs + Tensor(rhs) }
-    public static func - (lhs: Tensor, rhs: Scalar) -> Tensor { lhs - Tensor(rhs) }
-    public static func * (lhs: Tensor, rhs: Scalar) -> Tensor { lhs * Tensor(rhs) }
-    public static func / (lhs: Tensor, rhs: Scalar) -> Tensor { lhs / Tensor(rhs) }
-    public static func + (lhs: Scalar, rhs: Tensor) -> Tensor { Tensor(lhs) + rhs }
-    public static func - (lhs: Scalar, rhs: Tensor) -> Tensor { Tensor(lhs) - rhs }
-    public static func * (lhs: Scalar, rhs: Tensor) -> Tensor { Tensor(lhs) * rhs }
-    public static func / (lhs: Scalar, rhs: Tensor) -> Tensor { Tensor(lhs) / rhs }
+    // A scalar operand is applied inside the row loop, not broadcast from a rank-0 tensor: on the
+    // small tensors of a tape's VJPs that saves a tensor, two arrays and the broadcasting.
+    public static func + (lhs: Tensor, rhs: Scalar) -> Tensor { scalarArithmetic(lhs, rhs, .add, scalarOnLeft: false) }
+    public static func - (lhs: Tensor, rhs: Scalar) -> Tensor { scalarArithmetic(lhs, rhs, .subtract, scalarOnLeft: false) }
+    public static func * (lhs: Tensor, rhs: Scalar) -> Tensor { scalarArithmetic(lhs, rhs, .multiply, scalarOnLeft: false) }
+    public static func / (lhs: Tensor, rhs: Scalar) -> Tensor { scalarArithmetic(lhs, rhs, .divide, scalarOnLeft: false) }
+    public static func + (lhs: Scalar, rhs: Tensor) -> Tensor { scalarArithmetic(rhs, lhs, .add, scalarOnLeft: true) }
+    public static func - (lhs: Scalar, rhs: Tensor) -> Tensor { scalarArithmetic(rhs, lhs, .subtract, scalarOnLeft: true) }
+    public static func * (lhs: Scalar, rhs: Tensor) -> Tensor { scalarArithmetic(rhs, lhs, .multiply, scalarOnLeft: true) }
+    public static func / (lhs: Scalar, rhs: Tensor) -> Tensor { scalarArithmetic(rhs, lhs, .divide, scalarOnLeft: true) }
 }
