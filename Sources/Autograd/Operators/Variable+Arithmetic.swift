@@ -49,27 +49,35 @@ extension Variable {
     }
 
     // Scalar operands are constants.
+    /// Adds `rhs` to every element.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public static func + (lhs: Variable, rhs: Scalar) -> Variable { lhs + Variable(Tensor(rhs)) }
+    /// Subtracts `rhs` from every element.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public static func - (lhs: Variable, rhs: Scalar) -> Variable { lhs - Variable(Tensor(rhs)) }
+    /// Multiplies every element by `rhs`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public static func * (lhs: Variable, rhs: Scalar) -> Variable { lhs * Variable(Tensor(rhs)) }
+    /// Divides every element by `rhs`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public static func / (lhs: Variable, rhs: Scalar) -> Variable { lhs / Variable(Tensor(rhs)) }
+    /// Adds `lhs` to every element.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public static func + (lhs: Scalar, rhs: Variable) -> Variable { Variable(Tensor(lhs)) + rhs }
+    /// `lhs` minus each element.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public static func - (lhs: Scalar, rhs: Variable) -> Variable { Variable(Tensor(lhs)) - rhs }
+    /// Multiplies every element by `lhs`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public static func * (lhs: Scalar, rhs: Variable) -> Variable { Variable(Tensor(lhs)) * rhs }
+    /// `lhs` divided by each element.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public static func / (lhs: Scalar, rhs: Variable) -> Variable { Variable(Tensor(lhs)) / rhs }

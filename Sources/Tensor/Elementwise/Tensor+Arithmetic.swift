@@ -20,17 +20,29 @@ func arithmetic<Scalar: FloatingPointTensorElement>(
 enum ArithmeticOperation { case add, subtract, multiply, divide }
 
 extension Tensor where Scalar: FloatingPointTensorElement {
+    /// The elementwise sum, broadcasting the shapes as NumPy does.
     public static func + (lhs: Tensor, rhs: Tensor) -> Tensor { arithmetic(lhs, rhs, .add) }
+    /// The elementwise difference, broadcasting the shapes as NumPy does.
     public static func - (lhs: Tensor, rhs: Tensor) -> Tensor { arithmetic(lhs, rhs, .subtract) }
+    /// The elementwise product, broadcasting the shapes as NumPy does.
     public static func * (lhs: Tensor, rhs: Tensor) -> Tensor { arithmetic(lhs, rhs, .multiply) }
+    /// The elementwise quotient, broadcasting the shapes as NumPy does.
     public static func / (lhs: Tensor, rhs: Tensor) -> Tensor { arithmetic(lhs, rhs, .divide) }
 
+    /// Adds `rhs` to every element.
     public static func + (lhs: Tensor, rhs: Scalar) -> Tensor { lhs + Tensor(rhs) }
+    /// Subtracts `rhs` from every element.
     public static func - (lhs: Tensor, rhs: Scalar) -> Tensor { lhs - Tensor(rhs) }
+    /// Multiplies every element by `rhs`.
     public static func * (lhs: Tensor, rhs: Scalar) -> Tensor { lhs * Tensor(rhs) }
+    /// Divides every element by `rhs`.
     public static func / (lhs: Tensor, rhs: Scalar) -> Tensor { lhs / Tensor(rhs) }
+    /// Adds `lhs` to every element.
     public static func + (lhs: Scalar, rhs: Tensor) -> Tensor { Tensor(lhs) + rhs }
+    /// `lhs` minus each element.
     public static func - (lhs: Scalar, rhs: Tensor) -> Tensor { Tensor(lhs) - rhs }
+    /// Multiplies every element by `lhs`.
     public static func * (lhs: Scalar, rhs: Tensor) -> Tensor { Tensor(lhs) * rhs }
+    /// `lhs` divided by each element.
     public static func / (lhs: Scalar, rhs: Tensor) -> Tensor { Tensor(lhs) / rhs }
 }
