@@ -9,8 +9,11 @@ public struct GradientCheckReport: CustomStringConvertible, Sendable {
     public var maximumRelativeError: Double = 0
     /// Where the largest relative error occurs: the input's position and the element's flat index.
     public var worstInput = 0
+    /// The worst element's flat index within that input.
     public var worstElement = 0
+    /// The tape's gradient at the worst element.
     public var worstAnalytic = 0.0
+    /// The finite-difference gradient at the worst element.
     public var worstNumeric = 0.0
     /// The tolerance the relative error was held to.
     public var tolerance: Double
@@ -34,6 +37,7 @@ public struct GradientCheckReport: CustomStringConvertible, Sendable {
 ///     sees them as given, the finite differences perturb a contiguous copy.
 ///   - step: `h`; 1e-6 suits Double inputs of order one.
 ///   - tolerance: the largest acceptable relative error.
+///   - function: the expression to check, of variables made from `inputs`.
 public func checkGradients(
     at inputs: [Tensor<Double>], step: Double = 1e-6, tolerance: Double = 1e-6,
     of function: ([Variable<Double>]) -> Variable<Double>

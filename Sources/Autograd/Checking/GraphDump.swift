@@ -4,14 +4,21 @@
 public struct GraphDump<Scalar: FloatingPointTensorElement>: CustomStringConvertible {
     /// One line per node: its number, operation, shape, inputs, saved bytes and FLOPs.
     public struct Entry: Sendable {
+        /// The node's position in creation order, from 0.
         public let number: Int
+        /// The op's name, as the derivative index lists it (`leaf` for a variable made by hand).
         public let operation: String
+        /// The shape of the node's output.
         public let shape: [Int]
+        /// The numbers of the nodes it was computed from.
         public let inputs: [Int]
+        /// Bytes of tensors its VJP keeps alive.
         public let savedBytes: Int
+        /// Floating-point operations of its forward pass.
         public let flops: Int
     }
 
+    /// The nodes, inputs before the nodes computed from them.
     public let entries: [Entry]
 
     /// The graph that computed `output` (empty for a constant).

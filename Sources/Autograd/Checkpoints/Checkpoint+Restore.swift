@@ -7,6 +7,7 @@ public struct CheckpointRestoreReport: Sendable, Equatable {
     /// Checkpoint entries the model lacks; they are ignored.
     public var unexpectedKeys: [String]
 
+    /// A report of the keys that did not match.
     public init(missingKeys: [String], unexpectedKeys: [String]) {
         self.missingKeys = missingKeys
         self.unexpectedKeys = unexpectedKeys

@@ -21,8 +21,10 @@ public struct CheckpointError: Error, Equatable, CustomStringConvertible {
 
     /// The checkpoint file (or a description of an in-memory checkpoint).
     public var path: String
+    /// What is wrong with it.
     public var problem: Problem
 
+    /// An error about the checkpoint at `path`.
     public init(path: String, problem: Problem) {
         self.path = path
         self.problem = problem

@@ -34,7 +34,9 @@ extension Optimizer {
     /// parameters with the same groups.
     ///
     /// Every entry is checked before anything changes: on error the optimizer is untouched.
-    /// - Parameter path: names the checkpoint in errors.
+    /// - Parameters:
+    ///   - tensors: the entries `stateTensors` wrote, without the `optimizer.` prefix.
+    ///   - path: names the checkpoint in errors.
     /// - Throws: `CheckpointError` naming the first missing, unexpected or mismatched entry.
     public func loadStateTensors(_ tensors: [String: AnyTensor], path: String = "optimizer state") throws {
         func failure(_ problem: CheckpointError.Problem) -> CheckpointError { CheckpointError(path: path, problem: problem) }

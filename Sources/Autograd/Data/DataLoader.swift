@@ -46,6 +46,7 @@ public struct DataLoader<Source: Dataset>: Sequence, Sendable where Source.Sampl
     /// A loader over `dataset`.
     ///
     /// - Parameters:
+    ///   - dataset: the samples to batch.
     ///   - batchSize: samples per batch, at least 1.
     ///   - shuffle: draw a new random order each epoch (from `seed` and the epoch).
     ///   - seed: the seed of the shuffling order.

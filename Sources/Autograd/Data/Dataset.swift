@@ -4,6 +4,7 @@
 /// background), and must not depend on which thread reads it: randomness (augmentation) comes
 /// from a generator derived from the sample's index and the epoch, never from shared state.
 public protocol Dataset<Sample>: Sendable {
+    /// What one sample is: a `LabeledSample`, a tensor, a pair of views, …
     associatedtype Sample: Sendable
     /// The number of samples.
     var count: Int { get }
@@ -22,9 +23,12 @@ extension Dataset {
 /// An image (or any feature tensor) with an integer class label: what classification datasets
 /// yield. Images are `[C, H, W]`, floats in `[0, 1]` unless a transform says otherwise.
 public struct LabeledSample<Scalar: FloatingPointTensorElement>: Sendable {
+    /// The sample's input, e.g. an image `[C, H, W]`.
     public var features: Tensor<Scalar>
+    /// The sample's class index.
     public var label: Int
 
+    /// A sample of `features` with class `label`.
     public init(features: Tensor<Scalar>, label: Int) {
         self.features = features
         self.label = label

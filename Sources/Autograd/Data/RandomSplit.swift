@@ -12,6 +12,7 @@
 /// Subset `k` takes positions `counts[0] + … + counts[k−1] ..< … + counts[k]` of a random
 /// permutation of `0..<dataset.count`, so the subsets are disjoint and cover every sample.
 /// - Parameters:
+///   - dataset: the samples to split.
 ///   - counts: non-negative sizes that sum to `dataset.count`.
 ///   - generator: the stream the permutation is drawn from; it moves past the numbers used.
 /// - Precondition: the counts are non-negative and sum to `dataset.count`.

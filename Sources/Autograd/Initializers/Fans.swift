@@ -19,7 +19,9 @@ public func weightFans(_ shape: [Int]) -> (fanIn: Int, fanOut: Int) {
 /// Which fan an initializer preserves the variance of: `fanIn` keeps the forward activations'
 /// variance, `fanOut` the backward gradients' (PyTorch's `mode='fan_in'` / `'fan_out'`).
 public enum FanMode: Sendable, Hashable {
+    /// Preserve the variance of the forward activations (the number of inputs per output).
     case fanIn
+    /// Preserve the variance of the backward gradients (the number of outputs per input).
     case fanOut
 
     func select(_ fans: (fanIn: Int, fanOut: Int)) -> Int {

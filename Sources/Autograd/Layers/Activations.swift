@@ -4,6 +4,7 @@
 /// `max(x, 0)`: PyTorch's `nn.ReLU`.
 public final class ReLU<Scalar: FloatingPointTensorElement>: Layer, @unchecked Sendable {
     public var isTraining = true
+    /// A ReLU layer.
     public init() {}
     public func forward(_ input: Variable<Scalar>) -> Variable<Scalar> { input.relu() }
 }
@@ -13,6 +14,7 @@ public final class LeakyReLU<Scalar: FloatingPointTensorElement>: Layer, @unchec
     public var isTraining = true
     /// The slope for negative inputs.
     public let slope: Scalar
+    /// A leaky ReLU with `slope` for negative inputs.
     public init(slope: Scalar = 0.01) { self.slope = slope }
     public func forward(_ input: Variable<Scalar>) -> Variable<Scalar> { input.leakyRelu(slope: slope) }
 }
@@ -21,6 +23,7 @@ public final class LeakyReLU<Scalar: FloatingPointTensorElement>: Layer, @unchec
 /// (Hendrycks & Gimpel, https://arxiv.org/abs/1606.08415), used by ViT and MAE.
 public final class GELU<Scalar: FloatingPointTensorElement>: Layer, @unchecked Sendable {
     public var isTraining = true
+    /// A GELU layer.
     public init() {}
     public func forward(_ input: Variable<Scalar>) -> Variable<Scalar> { input.gelu() }
 }
@@ -28,6 +31,7 @@ public final class GELU<Scalar: FloatingPointTensorElement>: Layer, @unchecked S
 /// `x · σ(x)`: PyTorch's `nn.SiLU` (swish).
 public final class SiLU<Scalar: FloatingPointTensorElement>: Layer, @unchecked Sendable {
     public var isTraining = true
+    /// A SiLU layer.
     public init() {}
     public func forward(_ input: Variable<Scalar>) -> Variable<Scalar> { input.silu() }
 }
@@ -35,6 +39,7 @@ public final class SiLU<Scalar: FloatingPointTensorElement>: Layer, @unchecked S
 /// `tanh x`: PyTorch's `nn.Tanh`.
 public final class Tanh<Scalar: FloatingPointTensorElement>: Layer, @unchecked Sendable {
     public var isTraining = true
+    /// A tanh layer.
     public init() {}
     public func forward(_ input: Variable<Scalar>) -> Variable<Scalar> { input.tanh() }
 }
@@ -42,6 +47,7 @@ public final class Tanh<Scalar: FloatingPointTensorElement>: Layer, @unchecked S
 /// `1 / (1 + e⁻ˣ)`: PyTorch's `nn.Sigmoid`.
 public final class Sigmoid<Scalar: FloatingPointTensorElement>: Layer, @unchecked Sendable {
     public var isTraining = true
+    /// A sigmoid layer.
     public init() {}
     public func forward(_ input: Variable<Scalar>) -> Variable<Scalar> { input.sigmoid() }
 }

@@ -52,6 +52,7 @@ public class BatchNormalizationLayer<Scalar: FloatingPointTensorElement>: Layer,
 
 /// Batch normalization of `[N, C]` or `[N, C, L]`: `nn.BatchNorm1d`.
 public final class BatchNorm1d<Scalar: FloatingPointTensorElement>: BatchNormalizationLayer<Scalar>, @unchecked Sendable {
+    /// Batch normalization of `featureCount` features (`momentum` as in PyTorch, `nil` for a cumulative average).
     override public init(featureCount: Int, epsilon: Double = 1e-5, momentum: Double? = 0.1, affine: Bool = true) {
         super.init(featureCount: featureCount, epsilon: epsilon, momentum: momentum, affine: affine)
     }
@@ -65,6 +66,7 @@ public final class BatchNorm1d<Scalar: FloatingPointTensorElement>: BatchNormali
 
 /// Batch normalization of `[N, C, H, W]` per channel: `nn.BatchNorm2d`.
 public final class BatchNorm2d<Scalar: FloatingPointTensorElement>: BatchNormalizationLayer<Scalar>, @unchecked Sendable {
+    /// Batch normalization of `featureCount` channels (`momentum` as in PyTorch, `nil` for a cumulative average).
     override public init(featureCount: Int, epsilon: Double = 1e-5, momentum: Double? = 0.1, affine: Bool = true) {
         super.init(featureCount: featureCount, epsilon: epsilon, momentum: momentum, affine: affine)
     }

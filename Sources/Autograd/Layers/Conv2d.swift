@@ -19,9 +19,16 @@ public final class Conv2d<Scalar: FloatingPointTensorElement>: Layer, @unchecked
     public let groups: Int
 
     /// - Parameters:
+    ///   - inputChannels: `C` of the input `[N, C, H, W]`.
+    ///   - outputChannels: `O`, the channels of the output.
     ///   - kernelSize: `(kH, kW)`; an integer literal means a square kernel.
+    ///   - stride: the step between windows along height and width.
+    ///   - padding: zeros added on both sides of height and width.
+    ///   - dilation: the spacing between kernel taps.
     ///   - groups: channels are split into this many groups convolved separately (`groups ==
     ///     inputChannels` is a depthwise convolution).
+    ///   - bias: whether the layer adds a learned bias per output channel.
+    ///   - generator: the stream the initial weights are drawn from.
     /// - Precondition: both channel counts are divisible by `groups`.
     public init(
         inputChannels: Int, outputChannels: Int, kernelSize: Spatial2d, stride: Spatial2d = 1,

@@ -9,6 +9,7 @@ public final class Embedding<Scalar: FloatingPointTensorElement>: Module, @unche
     /// `[embeddingCount, embeddingDimension]`: row `i` is the vector of index `i`.
     public let weight: Parameter<Scalar>
 
+    /// A table of `embeddingCount` vectors of `embeddingDimension`, drawn from `N(0, 1)` as PyTorch does.
     public init(embeddingCount: Int, embeddingDimension: Int, using generator: inout PhiloxGenerator) {
         weight = Parameter(Initializer.normal(mean: 0, standardDeviation: 1)
             .tensor([embeddingCount, embeddingDimension], using: &generator))

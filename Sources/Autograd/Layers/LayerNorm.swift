@@ -16,6 +16,9 @@ public final class LayerNorm<Scalar: FloatingPointTensorElement>: Layer, @unchec
     public let bias: Parameter<Scalar>?
 
     /// - Parameters:
+    ///   - normalizedShape: the trailing axes normalized together, e.g. `[D]` for `[B, N, D]`.
+    ///   - epsilon: `ε`, added to the variance.
+    ///   - elementwiseAffine: whether the layer learns `γ` (and `β`) of `normalizedShape`.
     ///   - bias: whether the affine transform adds `β` (PyTorch's `bias`, used without by some
     ///     language models); ignored without `elementwiseAffine`.
     public init(normalizedShape: [Int], epsilon: Double = 1e-5, elementwiseAffine: Bool = true, bias: Bool = true) {

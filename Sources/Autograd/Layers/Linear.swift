@@ -9,6 +9,8 @@ public final class Linear<Scalar: FloatingPointTensorElement>: Layer, @unchecked
     /// `[outputFeatures]`, or `nil` without bias.
     public let bias: Parameter<Scalar>?
 
+    /// A layer from `inputFeatures` to `outputFeatures`, with weight and bias drawn from
+    /// `U(−1/√inputFeatures, 1/√inputFeatures)` as PyTorch's `nn.Linear` draws them.
     public init(inputFeatures: Int, outputFeatures: Int, bias: Bool = true, using generator: inout PhiloxGenerator) {
         let bound = 1 / Double(inputFeatures).squareRoot()
         weight = Parameter(Tensor.uniform([outputFeatures, inputFeatures], low: Scalar(-bound), high: Scalar(bound), using: &generator))

@@ -24,7 +24,10 @@ public final class MultiHeadAttention<Scalar: FloatingPointTensorElement>: Layer
     public static var keyOverrides: [String: String] { ["queryKeyValue": "qkv", "outputProjection": "proj"] }
 
     /// - Parameters:
+    ///   - embeddingDimension: `D`, the width of the tokens in and out.
+    ///   - headCount: `H`, the number of heads, each of width `D / H`.
     ///   - bias: whether `qkv` has a bias (timm's `qkv_bias`); `proj` always has one, as in timm.
+    ///   - generator: the stream the initial weights are drawn from.
     /// - Precondition: `embeddingDimension` is divisible by `headCount`.
     public init(embeddingDimension: Int, headCount: Int, bias: Bool = true, using generator: inout PhiloxGenerator) {
         precondition(headCount > 0 && embeddingDimension % headCount == 0,

@@ -13,6 +13,7 @@ public final class MaxPool2d<Scalar: FloatingPointTensorElement>: Layer, @unchec
     /// The spacing between window elements.
     public let dilation: Spatial2d
 
+    /// Max pooling over `kernelSize` windows; `stride` defaults to the kernel size.
     public init(kernelSize: Spatial2d, stride: Spatial2d? = nil, padding: Spatial2d = 0, dilation: Spatial2d = 1) {
         self.kernelSize = kernelSize
         self.stride = stride
@@ -38,6 +39,7 @@ public final class AvgPool2d<Scalar: FloatingPointTensorElement>: Layer, @unchec
     /// Whether padded zeros count in the divisor (PyTorch's `count_include_pad`, default true).
     public let countIncludesPadding: Bool
 
+    /// Average pooling over `kernelSize` windows; `stride` defaults to the kernel size.
     public init(kernelSize: Spatial2d, stride: Spatial2d? = nil, padding: Spatial2d = 0, countIncludesPadding: Bool = true) {
         self.kernelSize = kernelSize
         self.stride = stride
@@ -58,6 +60,7 @@ public final class AdaptiveAvgPool2d<Scalar: FloatingPointTensorElement>: Layer,
     /// The output's height and width.
     public let outputSize: Spatial2d
 
+    /// Average pooling to an `outputSize` grid, whatever the input size.
     public init(outputSize: Spatial2d) { self.outputSize = outputSize }
 
     /// `[N, C, H, W]` → `[N, C, outputSize.height, outputSize.width]`; window `i` along an axis

@@ -9,6 +9,7 @@ public final class Flatten<Scalar: FloatingPointTensorElement>: Layer, @unchecke
     /// Inclusive; negative counts from the end.
     public let endAxis: Int
 
+    /// Flattens axes `startAxis` through `endAxis` (by default all but the batch axis).
     public init(startAxis: Int = 1, endAxis: Int = -1) {
         self.startAxis = startAxis
         self.endAxis = endAxis
@@ -23,6 +24,7 @@ public final class Flatten<Scalar: FloatingPointTensorElement>: Layer, @unchecke
 /// removes a layer (no projection head, no normalization) but the names must stay aligned.
 public final class Identity<Scalar: FloatingPointTensorElement>: Layer, @unchecked Sendable {
     public var isTraining = true
+    /// The identity layer.
     public init() {}
     public func forward(_ input: Variable<Scalar>) -> Variable<Scalar> { input }
 }

@@ -2,8 +2,10 @@
 /// `0`, `1`, … like PyTorch's `nn.Sequential`.
 public final class Sequential<Scalar: FloatingPointTensorElement>: Layer, @unchecked Sendable {
     public var isTraining = true
+    /// The layers, applied first to last.
     public let layers: [any Layer<Scalar>]
 
+    /// Layers applied one after another, keyed `0`, `1`, … in that order.
     public init(_ layers: [any Layer<Scalar>]) { self.layers = layers }
 
     public var members: [(key: String, member: ModuleMember<Scalar>)] {

@@ -5,7 +5,8 @@
 /// The squared error `(prediction − target)²`, like `torch.nn.functional.mse_loss`.
 ///
 /// - Parameters:
-///   - predictions, targets: the same shape.
+///   - predictions: the model's outputs.
+///   - targets: the values to match, of the same shape.
 ///   - reduction: `.mean` (default, the mean squared error), `.sum`, `.none` or `.batchMean`.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
@@ -20,7 +21,8 @@ public func meanSquaredError<Scalar>(
 /// gradient at a zero difference is 0, as PyTorch's.
 ///
 /// - Parameters:
-///   - predictions, targets: the same shape.
+///   - predictions: the model's outputs.
+///   - targets: the values to match, of the same shape.
 ///   - reduction: `.mean` (default), `.sum`, `.none` or `.batchMean`.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
@@ -38,7 +40,8 @@ public func l1Loss<Scalar>(
 /// `β = 0` is the L1 loss.
 ///
 /// - Parameters:
-///   - predictions, targets: the same shape.
+///   - predictions: the model's outputs.
+///   - targets: the values to match, of the same shape.
 ///   - beta: `β ≥ 0`, where the loss turns from quadratic to linear.
 ///   - reduction: `.mean` (default), `.sum`, `.none` or `.batchMean`.
 @_specialize(where Scalar == Float)
@@ -62,7 +65,8 @@ public func smoothL1Loss<Scalar>(
 /// With `d = prediction − target`: `ℓ = 0.5 · d²` for `|d| < δ`, `δ · (|d| − 0.5 · δ)` otherwise.
 ///
 /// - Parameters:
-///   - predictions, targets: the same shape.
+///   - predictions: the model's outputs.
+///   - targets: the values to match, of the same shape.
 ///   - delta: `δ > 0`, where the loss turns from quadratic to linear.
 ///   - reduction: `.mean` (default), `.sum`, `.none` or `.batchMean`.
 @_specialize(where Scalar == Float)

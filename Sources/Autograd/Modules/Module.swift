@@ -16,6 +16,7 @@
 /// }
 /// ```
 public protocol Module<Scalar>: AnyObject {
+    /// The element type of the module's parameters.
     associatedtype Scalar: FloatingPointTensorElement
     /// Training mode (dropout active, batch statistics) or evaluation mode; `train()` and
     /// `eval()` set it for the whole tree.
@@ -31,8 +32,11 @@ public protocol Module<Scalar>: AnyObject {
 
 /// What a module holds under one key.
 public enum ModuleMember<Scalar: FloatingPointTensorElement> {
+    /// A trainable tensor.
     case parameter(Parameter<Scalar>)
+    /// A tensor saved with the module but not trained (running statistics).
     case buffer(any AnyBuffer)
+    /// A child module.
     case module(any Module<Scalar>)
 }
 

@@ -12,6 +12,7 @@ public final class Parameter<Scalar: FloatingPointTensorElement>: @unchecked Sen
     /// The leaf node that stands for this parameter in every graph: its identity.
     let leaf: Node<Scalar>
 
+    /// A parameter holding `value`, trained unless `requiresGradient` is false.
     public init(_ value: Tensor<Scalar>, requiresGradient: Bool = true) {
         self.value = value
         self.requiresGradient = requiresGradient
@@ -23,7 +24,9 @@ public final class Parameter<Scalar: FloatingPointTensorElement>: @unchecked Sen
         Variable(value: value, node: requiresGradient && GradientMode.isEnabled ? leaf : nil)
     }
 
+    /// The shape of the value.
     public var shape: [Int] { value.shape }
+    /// The number of elements of the value.
     public var count: Int { value.count }
 }
 
@@ -48,7 +51,9 @@ extension Gradients {
 /// A tensor a module keeps and updates without training it — batch norm's running statistics —
 /// saved in checkpoints with the parameters.
 public final class Buffer<Element: TensorElement>: @unchecked Sendable {
+    /// The tensor.
     public var value: Tensor<Element>
+    /// A buffer holding `value`.
     public init(_ value: Tensor<Element>) { self.value = value }
 }
 

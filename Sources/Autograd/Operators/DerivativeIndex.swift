@@ -3,6 +3,7 @@
 /// output. Broadcast inputs receive their gradient summed over the broadcast axes (done once,
 /// by the sweep). A test checks that every op in the sources has a line and every line an op.
 public enum DerivativeIndex {
+    /// One `(operation, formula)` pair per recorded op, grouped by the file that declares it.
     public static let entries: [(operation: String, formula: String)] = [
         // Arithmetic (Variable+Arithmetic.swift)
         ("add", "a + b: (g, g)"),

@@ -7,11 +7,16 @@
 
 /// The stride, padding, dilation and groups of one convolution.
 public struct ConvolutionSettings: Sendable {
+    /// The step between windows along height and width.
     public var stride: Spatial2d = 1
+    /// Zeros added on both sides of height and width.
     public var padding: Spatial2d = 0
+    /// The spacing between kernel taps.
     public var dilation: Spatial2d = 1
+    /// The number of channel groups convolved separately.
     public var groups = 1
 
+    /// Settings of a convolution; the defaults are PyTorch's.
     public init(stride: Spatial2d = 1, padding: Spatial2d = 0, dilation: Spatial2d = 1, groups: Int = 1) {
         self.stride = stride
         self.padding = padding

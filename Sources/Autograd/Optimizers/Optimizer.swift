@@ -16,6 +16,7 @@
 /// }
 /// ```
 public protocol Optimizer<Scalar>: AnyObject {
+    /// The element type of the parameters it updates.
     associatedtype Scalar: FloatingPointTensorElement
     /// The parameter groups, the step counter and every parameter's state tensors.
     var state: OptimizerState<Scalar> { get set }

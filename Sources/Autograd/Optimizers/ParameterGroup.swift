@@ -46,8 +46,12 @@ public struct ParameterGroup<Scalar: FloatingPointTensorElement>: @unchecked Sen
     /// Two groups, the second without weight decay: the usual rule of excluding biases and
     /// normalization weights from decay (timm's `param_groups_weight_decay`).
     ///
-    /// - Parameter isExcludedFromDecay: which parameters get no decay; by default those of rank
-    ///   at most 1 (biases, batch- and layer-norm weights).
+    /// - Parameters:
+    ///   - namedParameters: the model's parameters with their names (`model.namedParameters()`).
+    ///   - learningRate: both groups' learning rate.
+    ///   - weightDecay: the first group's weight decay.
+    ///   - isExcludedFromDecay: which parameters get no decay; by default those of rank at most 1
+    ///     (biases, batch- and layer-norm weights).
     /// - Returns: `[decayed, notDecayed]`, each in the model's parameter order.
     public static func splittingWeightDecay(
         _ namedParameters: [(name: String, parameter: Parameter<Scalar>)],

@@ -30,6 +30,7 @@ public struct MultiStepSchedule: LearningRateSchedule {
     /// `γ`, the factor applied at each decay.
     public let gamma: Double
 
+    /// Multiplies the rate by `gamma` at each step in `milestones`.
     public init(milestones: [Int], gamma: Double = 0.1) {
         self.milestones = milestones.sorted()
         self.gamma = gamma
@@ -45,6 +46,7 @@ public struct ExponentialSchedule: LearningRateSchedule {
     /// `γ`, the factor applied at each decay.
     public let gamma: Double
 
+    /// Multiplies the rate by `gamma` every step.
     public init(gamma: Double) { self.gamma = gamma }
 
     public func learningRate(at step: Int, initial: Double) -> Double {

@@ -13,6 +13,7 @@ public protocol LearningRateSchedule: Sendable {
 
 /// The initial learning rate at every step.
 public struct ConstantSchedule: LearningRateSchedule {
+    /// The constant schedule.
     public init() {}
 
     /// `lr(t) = lr₀`.
@@ -25,6 +26,7 @@ public struct ClosureSchedule: LearningRateSchedule {
     /// The rule: `(step, initial learning rate) → learning rate`.
     public let rule: @Sendable (Int, Double) -> Double
 
+    /// A schedule whose rate at `step` is `rule(step, initial)`.
     public init(_ rule: @escaping @Sendable (_ step: Int, _ initial: Double) -> Double) { self.rule = rule }
 
     public func learningRate(at step: Int, initial: Double) -> Double { rule(step, initial) }

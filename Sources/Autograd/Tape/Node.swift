@@ -25,6 +25,7 @@ public final class Node<Scalar: FloatingPointTensorElement>: @unchecked Sendable
     var pullback: ((Variable<Scalar>) -> [Variable<Scalar>?])?
     /// Bytes of tensors the pullback keeps alive, and the forward FLOPs, for the graph dump.
     public let savedBytes: Int
+    /// Floating-point operations of the forward pass, for the graph dump.
     public let flops: Int
     /// Where user code called the operation, for anomaly messages.
     let file: StaticString

@@ -21,9 +21,13 @@
 ///
 /// - Parameters:
 ///   - name: the op's name in graph dumps, the derivative index and anomaly messages.
+///   - inputs: the variables `value` was computed from.
+///   - value: the forward result.
 ///   - savedBytes: bytes of tensors the VJP keeps alive, shown by the graph dump.
 ///   - flops: the forward pass's floating-point operations, shown by the graph dump.
-///   - file, line: where user code called the op, for anomaly messages.
+///   - file: the file where user code called the op, for anomaly messages.
+///   - line: the line of that call.
+///   - vectorJacobianProduct: maps the gradient of the result to one gradient per input.
 /// - Returns: a variable holding `value`, recorded on the tape when an input needs a gradient
 ///   and recording is on; a constant otherwise.
 @_specialize(where Scalar == Float)

@@ -37,8 +37,11 @@ public struct Variable<Scalar: FloatingPointTensorElement>: @unchecked Sendable 
     /// The same value, cut from the graph: gradients do not flow through the result.
     public func detached() -> Variable { Variable(value: value, node: nil) }
 
+    /// The shape of the value.
     public var shape: [Int] { value.shape }
+    /// The number of axes of the value.
     public var rank: Int { value.rank }
+    /// The number of elements of the value.
     public var count: Int { value.count }
 }
 

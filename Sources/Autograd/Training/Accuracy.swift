@@ -58,6 +58,7 @@ public struct Accuracy: Sendable, Equatable {
     /// The samples seen so far.
     public private(set) var total = 0
 
+    /// A running accuracy counting a hit when the label is among the `topK` largest scores.
     public init(topK: Int = 1) {
         precondition(topK >= 1, "Accuracy: topK \(topK) must be ≥ 1")
         self.topK = topK

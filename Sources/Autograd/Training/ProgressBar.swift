@@ -11,6 +11,7 @@ public struct ProgressOutput {
     /// Writes text exactly as given (it carries its own `\r` and `\n`).
     public var write: (String) -> Void
 
+    /// An output that redraws one line when `isTerminal`, and passes the text to `write`.
     public init(isTerminal: Bool, write: @escaping (String) -> Void) {
         self.isTerminal = isTerminal
         self.write = write

@@ -18,6 +18,7 @@ public struct RunningMean: Sendable, Equatable {
     /// The number of samples the values stand for: `Σ count`.
     public private(set) var count: Int = 0
 
+    /// An empty mean.
     public init() {}
 
     /// Adds `value`, the mean over `count` samples (a batch's mean loss and its batch size).

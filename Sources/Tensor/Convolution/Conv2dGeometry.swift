@@ -5,9 +5,12 @@
 ///
 /// An integer literal means the same value along both axes: `stride: 2` is `Spatial2d(2, 2)`.
 public struct Spatial2d: Sendable, Hashable, ExpressibleByIntegerLiteral, CustomStringConvertible {
+    /// The size along the height axis.
     public var height: Int
+    /// The size along the width axis.
     public var width: Int
 
+    /// A pair of sizes: `height` along the first spatial axis, `width` along the second.
     public init(_ height: Int, _ width: Int) {
         self.height = height
         self.width = width
@@ -16,8 +19,10 @@ public struct Spatial2d: Sendable, Hashable, ExpressibleByIntegerLiteral, Custom
     /// The same value along both axes.
     public init(_ both: Int) { self.init(both, both) }
 
+    /// The same value along both axes, from an integer literal: `stride: 2`.
     public init(integerLiteral value: Int) { self.init(value) }
 
+    /// `(height, width)`.
     public var description: String { "(\(height), \(width))" }
 }
 

@@ -59,7 +59,9 @@ func checkBias<Scalar>(_ bias: Tensor<Scalar>?, _ g: Conv2dGeometry, op: StaticS
 ///   - input: `[N, C, H, W]`, any layout.
 ///   - weight: `[O, C/groups, kH, kW]`.
 ///   - bias: `[O]`, or `nil`.
-///   - stride, padding, dilation: per axis (an integer literal means both axes).
+///   - stride: the step between windows, per axis (an integer literal means both axes).
+///   - padding: zeros added on each side, per axis.
+///   - dilation: the spacing between kernel taps, per axis.
 ///   - groups: `C` and `O` are split into this many independent groups (`C` for depthwise).
 /// - Returns: `[N, O, Hout, Wout]` with `Hout = (H + 2·pad_h − d_h·(kH − 1) − 1) / s_h + 1`.
 /// - Precondition: the shapes agree and the padded input is at least as large as the dilated kernel.

@@ -127,6 +127,10 @@ func conv2dBiasGradient<Scalar: FloatingPointTensorElement>(_ outputGradient: Te
 ///   - weight: `[O, C/groups, kH, kW]`, the forward pass's weight.
 ///   - inputShape: `[N, C, H, W]`, the forward pass's input shape (`H` and `W` are not implied by
 ///     `Hout` and `Wout` when the stride is above 1).
+///   - stride: the forward pass's stride.
+///   - padding: the forward pass's padding.
+///   - dilation: the forward pass's dilation.
+///   - groups: the forward pass's group count.
 /// - Returns: `[N, C, H, W]`.
 public func conv2dBackwardInput<Scalar: FloatingPointTensorElement>(
     _ outputGradient: Tensor<Scalar>, weight: Tensor<Scalar>, inputShape: [Int],
@@ -148,6 +152,10 @@ public func conv2dBackwardInput<Scalar: FloatingPointTensorElement>(
 ///   - outputGradient: `[N, O, Hout, Wout]`.
 ///   - input: `[N, C, H, W]`, the forward pass's input, any layout.
 ///   - weightShape: `[O, C/groups, kH, kW]`.
+///   - stride: the forward pass's stride.
+///   - padding: the forward pass's padding.
+///   - dilation: the forward pass's dilation.
+///   - groups: the forward pass's group count.
 /// - Returns: `[O, C/groups, kH, kW]`.
 public func conv2dBackwardWeight<Scalar: FloatingPointTensorElement>(
     _ outputGradient: Tensor<Scalar>, input: Tensor<Scalar>, weightShape: [Int],

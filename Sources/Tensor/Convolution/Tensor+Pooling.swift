@@ -194,8 +194,10 @@ func averagePoolGradient<Scalar: FloatingPointTensorElement>(
 ///
 /// - Parameters:
 ///   - input: `[N, C, H, W]`, any layout.
-///   - kernelSize: the window; `stride` defaults to it.
-///   - padding: at most half the kernel size.
+///   - kernelSize: the window.
+///   - stride: the step between windows; `nil` (the default) means the kernel size.
+///   - padding: `−∞` added on each side, at most half the kernel size.
+///   - dilation: the spacing between window taps.
 /// - Returns: the maxima `[N, C, Hout, Wout]`, and `indices` of the same shape: the flat position
 ///   `h·W + w` of each maximum in its `[H, W]` plane (the first one when tied), as PyTorch returns them.
 public func maxPool2d<Scalar: FloatingPointTensorElement>(
@@ -232,7 +234,11 @@ public func maxPool2dBackward<Scalar: FloatingPointTensorElement>(
 ///
 /// - Parameters:
 ///   - input: `[N, C, H, W]`, any layout.
-///   - kernelSize: the window; `stride` defaults to it; `padding` at most half the kernel size.
+///   - kernelSize: the window.
+///   - stride: the step between windows; `nil` (the default) means the kernel size.
+///   - padding: zeros added on each side, at most half the kernel size.
+///   - countIncludesPadding: divide by the window size clipped to the padded input (`true`) or
+///     by the number of input elements in the window (`false`).
 /// - Returns: `[N, C, Hout, Wout]`.
 public func avgPool2d<Scalar: FloatingPointTensorElement>(
     _ input: Tensor<Scalar>, kernelSize: Spatial2d, stride: Spatial2d? = nil, padding: Spatial2d = 0,
@@ -248,7 +254,11 @@ public func avgPool2d<Scalar: FloatingPointTensorElement>(
 ///
 /// - Parameters:
 ///   - outputGradient: `[N, C, Hout, Wout]`.
-///   - inputShape: `[N, C, H, W]`; the window arguments are those of the forward pass.
+///   - inputShape: `[N, C, H, W]`.
+///   - kernelSize: the forward pass's window.
+///   - stride: the forward pass's stride (`nil`: the kernel size).
+///   - padding: the forward pass's padding.
+///   - countIncludesPadding: the forward pass's choice of divisor.
 /// - Returns: `[N, C, H, W]`.
 public func avgPool2dBackward<Scalar: FloatingPointTensorElement>(
     _ outputGradient: Tensor<Scalar>, inputShape: [Int], kernelSize: Spatial2d, stride: Spatial2d? = nil,

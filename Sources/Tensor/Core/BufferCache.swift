@@ -12,9 +12,13 @@ public final class BufferCache: Sendable {
 
     /// Counters that benchmarks print to show the cache is doing its job.
     public struct Statistics: Sendable, Equatable {
+        /// Allocations served from a free list.
         public var hits = 0
+        /// Allocations that went to the system allocator.
         public var misses = 0
+        /// Bytes held in the free lists now.
         public var cachedBytes = 0
+        /// `hits / (hits + misses)`, 0 before the first allocation.
         public var hitRate: Double { hits + misses == 0 ? 0 : Double(hits) / Double(hits + misses) }
     }
 
@@ -31,6 +35,7 @@ public final class BufferCache: Sendable {
 
     init(limitBytes: Int) { self.limitBytes = limitBytes }
 
+    /// The counters so far.
     public var statistics: Statistics { state.withLock { $0.statistics } }
 
     /// Rounds a request up to its size class: multiples of 64 bytes up to 4 KiB, then four

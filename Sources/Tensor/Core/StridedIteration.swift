@@ -9,6 +9,7 @@
 public struct StridedRows {
     /// Number of rows and elements per row.
     public let rowCount: Int
+    /// Number of elements in each row.
     public let rowLength: Int
     /// For each operand, the stride along a row.
     public let rowStrides: [Int]

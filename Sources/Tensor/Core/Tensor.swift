@@ -10,6 +10,7 @@
 /// print(y.contiguous().scalars)   // [1.0, 4.0, 2.0, 5.0, 3.0, 6.0]
 /// ```
 public struct Tensor<Scalar: TensorElement>: @unchecked Sendable {
+    /// The buffer the elements live in, shared with the tensor's views.
     public internal(set) var storage: TensorStorage<Scalar>
     /// The size of each dimension.
     public internal(set) var shape: [Int]
@@ -68,6 +69,7 @@ public struct Tensor<Scalar: TensorElement>: @unchecked Sendable {
     public var rank: Int { shape.count }
     /// The number of elements.
     public var count: Int { shape.reduce(1, *) }
+    /// The element type's name, as NumPy and safetensors spell it.
     public var dataType: DataType { Scalar.dataType }
 
     /// Row-major strides of a contiguous tensor of this shape.

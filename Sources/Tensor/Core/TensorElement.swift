@@ -8,6 +8,7 @@ import RealModule
 
 /// The storage type of a tensor's elements, as NumPy and safetensors name them.
 public enum DataType: String, Sendable, CaseIterable {
+    /// `Float`, `Double`, `Int32`, `Int` (64-bit), `UInt8` and `Bool`, named as NumPy names them.
     case float32, float64, int32, int64, uint8, bool
 
     /// Size of one element in bytes.
@@ -20,13 +21,17 @@ public enum DataType: String, Sendable, CaseIterable {
     }
 }
 
+/// Anything a tensor can store: a plain value copied bit for bit.
 public protocol TensorElement: BitwiseCopyable, Sendable, Equatable {
+    /// The storage type's name, as NumPy and safetensors spell it.
     static var dataType: DataType { get }
     /// The value freshly created storage is filled with (`0`, `false`).
     static var zeroValue: Self { get }
 }
 
+/// An element with arithmetic and ordering: the integers and the floating-point types.
 public protocol NumericTensorElement: TensorElement, Numeric, Comparable {
+    /// The multiplicative identity, `1`.
     static var oneValue: Self { get }
     /// Converts an `Int` (an index, a count) into this type.
     init(exactly index: Int)
@@ -34,6 +39,8 @@ public protocol NumericTensorElement: TensorElement, Numeric, Comparable {
     var doubleValue: Double { get }
 }
 
+/// `Float` or `Double`: elements with transcendental functions and BLAS/LAPACK entry points,
+/// the element type of differentiable code.
 public protocol FloatingPointTensorElement: NumericTensorElement, ConvertibleTensorElement, BinaryFloatingPoint, Real, SIMDScalar
 where Self.RawSignificand: FixedWidthInteger {
     /// Converts a `Double` literal computed in higher precision (a constant, a random number).

@@ -4,7 +4,9 @@
 /// buffer when anyone else holds it (copy-on-write), so a tensor saved for a backward pass can
 /// never change behind the tape's back.
 public final class TensorStorage<Element: TensorElement>: @unchecked Sendable {
+    /// The first element of the buffer.
     public let base: UnsafeMutablePointer<Element>
+    /// The number of elements the buffer holds.
     public let count: Int
     private let capacityBytes: Int
 

@@ -43,19 +43,31 @@ func scalarArithmetic<Scalar: FloatingPointTensorElement>(
 }
 
 extension Tensor where Scalar: FloatingPointTensorElement {
+    /// The elementwise sum, broadcasting the shapes as NumPy does.
     public static func + (lhs: Tensor, rhs: Tensor) -> Tensor { arithmetic(lhs, rhs, .add) }
+    /// The elementwise difference, broadcasting the shapes as NumPy does.
     public static func - (lhs: Tensor, rhs: Tensor) -> Tensor { arithmetic(lhs, rhs, .subtract) }
+    /// The elementwise product, broadcasting the shapes as NumPy does.
     public static func * (lhs: Tensor, rhs: Tensor) -> Tensor { arithmetic(lhs, rhs, .multiply) }
+    /// The elementwise quotient, broadcasting the shapes as NumPy does.
     public static func / (lhs: Tensor, rhs: Tensor) -> Tensor { arithmetic(lhs, rhs, .divide) }
 
     // A scalar operand is applied inside the row loop, not broadcast from a rank-0 tensor: on the
     // small tensors of a tape's VJPs that saves a tensor, two arrays and the broadcasting.
+    /// Adds `rhs` to every element.
     public static func + (lhs: Tensor, rhs: Scalar) -> Tensor { scalarArithmetic(lhs, rhs, .add, scalarOnLeft: false) }
+    /// Subtracts `rhs` from every element.
     public static func - (lhs: Tensor, rhs: Scalar) -> Tensor { scalarArithmetic(lhs, rhs, .subtract, scalarOnLeft: false) }
+    /// Multiplies every element by `rhs`.
     public static func * (lhs: Tensor, rhs: Scalar) -> Tensor { scalarArithmetic(lhs, rhs, .multiply, scalarOnLeft: false) }
+    /// Divides every element by `rhs`.
     public static func / (lhs: Tensor, rhs: Scalar) -> Tensor { scalarArithmetic(lhs, rhs, .divide, scalarOnLeft: false) }
+    /// Adds `lhs` to every element.
     public static func + (lhs: Scalar, rhs: Tensor) -> Tensor { scalarArithmetic(rhs, lhs, .add, scalarOnLeft: true) }
+    /// `lhs` minus each element.
     public static func - (lhs: Scalar, rhs: Tensor) -> Tensor { scalarArithmetic(rhs, lhs, .subtract, scalarOnLeft: true) }
+    /// Multiplies every element by `lhs`.
     public static func * (lhs: Scalar, rhs: Tensor) -> Tensor { scalarArithmetic(rhs, lhs, .multiply, scalarOnLeft: true) }
+    /// `lhs` divided by each element.
     public static func / (lhs: Scalar, rhs: Tensor) -> Tensor { scalarArithmetic(rhs, lhs, .divide, scalarOnLeft: true) }
 }

@@ -2,11 +2,17 @@
 
 /// One tensor whose element type is known only at run time.
 public enum AnyTensor: Sendable, Equatable {
+    /// A tensor of `Float` (`F32`).
     case float32(Tensor<Float>)
+    /// A tensor of `Double` (`F64`).
     case float64(Tensor<Double>)
+    /// A tensor of `Int32` (`I32`).
     case int32(Tensor<Int32>)
+    /// A tensor of `Int`, stored as 64-bit integers (`I64`).
     case int64(Tensor<Int>)
+    /// A tensor of `UInt8` (`U8`).
     case uint8(Tensor<UInt8>)
+    /// A tensor of `Bool` (`BOOL`).
     case bool(Tensor<Bool>)
 
     /// Wraps a typed tensor.
@@ -57,11 +63,17 @@ public enum AnyTensor: Sendable, Equatable {
         }
     }
 
+    /// The tensor when it holds `Float`, else `nil`.
     public var float32: Tensor<Float>? { tensor() }
+    /// The tensor when it holds `Double`, else `nil`.
     public var float64: Tensor<Double>? { tensor() }
+    /// The tensor when it holds `Int32`, else `nil`.
     public var int32: Tensor<Int32>? { tensor() }
+    /// The tensor when it holds `Int`, else `nil`.
     public var int64: Tensor<Int>? { tensor() }
+    /// The tensor when it holds `UInt8`, else `nil`.
     public var uint8: Tensor<UInt8>? { tensor() }
+    /// The tensor when it holds `Bool`, else `nil`.
     public var bool: Tensor<Bool>? { tensor() }
 
     /// The elements' bytes in row-major order, little-endian (`Bool` as one byte, 0 or 1).

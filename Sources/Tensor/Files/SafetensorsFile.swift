@@ -20,6 +20,7 @@ public struct SafetensorsFile: Sendable, Equatable {
     /// String metadata (`__metadata__`): seed, thread count, revision, …
     public var metadata: [String: String]
 
+    /// A file's contents in memory, to be written with `write(to:)`.
     public init(tensors: [String: AnyTensor] = [:], metadata: [String: String] = [:]) {
         self.tensors = tensors
         self.metadata = metadata

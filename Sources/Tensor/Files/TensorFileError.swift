@@ -12,13 +12,16 @@ public struct TensorFileError: Error, Equatable, CustomStringConvertible, Locali
     /// How to get a good file.
     public var remedy: String
 
+    /// An error naming the file, what is wrong with it and how to get a good one.
     public init(path: String, problem: String, remedy: String) {
         self.path = path
         self.problem = problem
         self.remedy = remedy
     }
 
+    /// `path: problem. remedy`.
     public var description: String { "\(path): \(problem). \(remedy)" }
+    /// The same text as `description`, for `localizedDescription`.
     public var errorDescription: String? { description }
 }
 

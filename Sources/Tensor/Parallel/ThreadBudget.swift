@@ -32,7 +32,10 @@ public enum ThreadBudget {
 /// Runs `body` over `0..<count` split into chunks of at least `grain` items, on up to
 /// `ThreadBudget.count` threads. Chunk boundaries depend only on `count` and `grain`.
 ///
-/// - Parameter body: receives a half-open range of items; ranges never overlap.
+/// - Parameters:
+///   - count: the number of items.
+///   - grain: the fewest items worth a chunk of their own.
+///   - body: receives a half-open range of items; ranges never overlap.
 public func parallelChunks(count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
     guard count > 0 else { return }
     let chunkSize = max(grain, 1)

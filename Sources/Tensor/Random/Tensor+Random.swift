@@ -53,6 +53,8 @@ extension Tensor where Scalar: FloatingPointTensorElement {
     /// `Float` and 53 for `Double`.
     /// - Parameters:
     ///   - shape: the result's shape.
+    ///   - low: the smallest value that can be drawn.
+    ///   - high: the bound the values stay below.
     ///   - generator: the stream to draw from; it moves past the numbers used.
     /// - Precondition: `low ≤ high`, both finite.
     public static func uniform(
@@ -68,6 +70,8 @@ extension Tensor where Scalar: FloatingPointTensorElement {
     /// `x = mean + σ·√(−2 ln u1)·cos(2π·u2)` and its `sin` twin for the next element.
     /// - Parameters:
     ///   - shape: the result's shape.
+    ///   - mean: the distribution's mean, `μ`.
+    ///   - standardDeviation: the distribution's standard deviation, `σ`.
     ///   - generator: the stream to draw from; it moves past the numbers used.
     /// - Precondition: `standardDeviation ≥ 0`.
     public static func normal(

@@ -40,6 +40,10 @@ extension Tensor where Scalar: FloatingPointTensorElement {
     /// and timm (whose default is `[-2, 2]`, used for ViT weights with σ = 0.02).
     /// - Parameters:
     ///   - shape: the result's shape.
+    ///   - mean: the mean `μ` of the normal distribution before truncation.
+    ///   - standardDeviation: its standard deviation `σ`.
+    ///   - lower: the smallest value kept (absolute, not in units of σ).
+    ///   - upper: the largest value kept.
     ///   - generator: the stream to draw from; it moves past the numbers used.
     /// - Precondition: `standardDeviation > 0` and `lower < upper`.
     public static func truncatedNormal(

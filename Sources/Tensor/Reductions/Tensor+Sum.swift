@@ -31,8 +31,11 @@ extension Tensor where Scalar: FloatingPointTensorElement {
     ///
     /// Two passes (the mean, then the squared deviations from it), which stay accurate when the
     /// mean is large against the spread.
-    /// - Parameter correction: 0 for the biased (population) variance, 1 (the default, like
-    ///   PyTorch) for the unbiased sample variance.
+    /// - Parameters:
+    ///   - axes: the axes to reduce; `nil` (the default) reduces all of them.
+    ///   - correction: 0 for the biased (population) variance, 1 (the default, like PyTorch) for
+    ///     the unbiased sample variance.
+    ///   - keepingDimensions: keep the reduced axes with length 1.
     public func variance(alongAxes axes: [Int]? = nil, correction: Int = 1, keepingDimensions: Bool = false) -> Tensor {
         let layout = ReductionLayout(self, axes: axes, keepingDimensions: keepingDimensions, op: "variance")
         return layout.result(varianceBuffer(layout, correction: correction))

@@ -23,13 +23,17 @@ public final class ResNet<Scalar: FloatingPointTensorElement>: Layer, @unchecked
     public var isTraining = true
     /// The stem convolution: 7×7/2 (ImageNet) or 3×3/1 (CIFAR).
     public let conv1: Conv2d<Scalar>
+    /// The batch normalization after the stem convolution.
     public let bn1: BatchNorm2d<Scalar>
     /// 3×3/2 max-pool after the ImageNet stem; `nil` with the CIFAR stem.
     public let maxpool: MaxPool2d<Scalar>?
     /// The stages' blocks (`BasicBlock` or `Bottleneck`); the CIFAR family has no `layer4`.
     public let layer1: [any Layer<Scalar>]
+    /// The second stage: stride 2 at its first block.
     public let layer2: [any Layer<Scalar>]
+    /// The third stage: stride 2 at its first block.
     public let layer3: [any Layer<Scalar>]
+    /// The fourth stage (empty in the CIFAR family).
     public let layer4: [any Layer<Scalar>]
     /// The classifier on the pooled features.
     public let fc: Linear<Scalar>
@@ -62,6 +66,8 @@ public final class ResNet<Scalar: FloatingPointTensorElement>: Layer, @unchecked
     ///   - stem: `.imageNet` or `.cifar`.
     ///   - shortcut: option A or B where a block changes the shape.
     ///   - residual: false builds the paper's plain network (no shortcuts at all).
+    ///   - classCount: the width of `fc`'s output.
+    ///   - inputChannels: the channels of the images (3 for RGB, 1 for MNIST).
     ///   - zeroInitializedResiduals: start each block's last batch-norm `γ` at zero, so every
     ///     block starts as the identity (torchvision's `zero_init_residual`).
     ///   - generator: draws the convolutions (`kaiming_normal(fan_out, relu)`) and `fc`
@@ -140,9 +146,14 @@ extension ResNet {
     /// (853,018), ResNet-110 1.7M.
     ///
     /// - Parameters:
+    ///   - depth: `6n + 2` layers with weights: 20, 32, 44, 56, 110 or 1202.
     ///   - shortcut: `.identityPadding` is the paper's option A (its CIFAR experiments),
     ///     `.projection` option B.
+    ///   - classCount: the width of `fc`'s output.
+    ///   - inputChannels: the channels of the images (3 for RGB, 1 for MNIST).
     ///   - residual: false gives the plain network of the paper's Fig. 6 (same layers, no shortcuts).
+    ///   - zeroInitializedResiduals: start each block's last batch-norm `γ` at zero.
+    ///   - generator: draws the initial weights.
     /// - Precondition: `depth` is `6n + 2` with `n ≥ 1`.
     public static func cifar(
         depth: Int, shortcut: ResNetShortcut = .identityPadding, classCount: Int = 10, inputChannels: Int = 3,
@@ -162,7 +173,12 @@ extension ResNet {
     /// ResNet-50 25,557,032.
     ///
     /// - Parameters:
+    ///   - depth: 18, 34, 50, 101 or 152.
+    ///   - classCount: the width of `fc`'s output.
     ///   - cifarStem: a 3×3/1 stem without max-pool for 32×32 images (kuangliu's pytorch-cifar).
+    ///   - inputChannels: the channels of the images.
+    ///   - zeroInitializedResiduals: start each block's last batch-norm `γ` at zero.
+    ///   - generator: draws the initial weights.
     /// - Precondition: `depth` is 18, 34, 50, 101 or 152.
     public static func imageNet(
         depth: Int, classCount: Int = 1000, cifarStem: Bool = false, inputChannels: Int = 3,

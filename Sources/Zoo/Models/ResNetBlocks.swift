@@ -83,9 +83,13 @@ public final class BasicBlock<Scalar: FloatingPointTensorElement>: Layer, @unche
     public var isTraining = true
     /// The output channels per input width: 1.
     public static var expansion: Int { 1 }
+    /// The first 3×3 convolution, which applies the stride.
     public let conv1: Conv2d<Scalar>
+    /// The batch normalization after `conv1`.
     public let bn1: BatchNorm2d<Scalar>
+    /// The second 3×3 convolution.
     public let conv2: Conv2d<Scalar>
+    /// The batch normalization after `conv2`, before the shortcut is added.
     public let bn2: BatchNorm2d<Scalar>
     /// The shortcut where the shape changes (`nil`: the identity, or none in a plain block).
     public let downsample: (any Layer<Scalar>)?
@@ -93,8 +97,12 @@ public final class BasicBlock<Scalar: FloatingPointTensorElement>: Layer, @unche
     public let residual: Bool
 
     /// - Parameters:
+    ///   - inputChannels: the channels of the block's input.
     ///   - width: the output channels.
     ///   - stride: applied by `conv1` (and the shortcut).
+    ///   - shortcut: option A or B where the shape changes.
+    ///   - residual: false leaves the shortcut out (the plain network).
+    ///   - generator: draws the initial weights.
     public init(inputChannels: Int, width: Int, stride: Int = 1, shortcut: ResNetShortcut = .projection,
                 residual: Bool = true, using generator: inout PhiloxGenerator) {
         conv1 = convolutionBeforeNorm(inputChannels, width, kernelSize: 3, stride: stride, using: &generator)
@@ -128,11 +136,17 @@ public final class Bottleneck<Scalar: FloatingPointTensorElement>: Layer, @unche
     public var isTraining = true
     /// The output channels per width: 4.
     public static var expansion: Int { 4 }
+    /// The 1×1 convolution that reduces the channels to `width`.
     public let conv1: Conv2d<Scalar>
+    /// The batch normalization after `conv1`.
     public let bn1: BatchNorm2d<Scalar>
+    /// The 3×3 convolution, which applies the stride.
     public let conv2: Conv2d<Scalar>
+    /// The batch normalization after `conv2`.
     public let bn2: BatchNorm2d<Scalar>
+    /// The 1×1 convolution that expands the channels to `4·width`.
     public let conv3: Conv2d<Scalar>
+    /// The batch normalization after `conv3`, before the shortcut is added.
     public let bn3: BatchNorm2d<Scalar>
     /// The shortcut where the shape changes (`nil`: the identity, or none in a plain block).
     public let downsample: (any Layer<Scalar>)?
@@ -140,8 +154,12 @@ public final class Bottleneck<Scalar: FloatingPointTensorElement>: Layer, @unche
     public let residual: Bool
 
     /// - Parameters:
+    ///   - inputChannels: the channels of the block's input.
     ///   - width: the channels of the 3×3 convolution; the block outputs `4·width`.
     ///   - stride: applied by `conv2` (and the shortcut).
+    ///   - shortcut: option A or B where the shape changes.
+    ///   - residual: false leaves the shortcut out.
+    ///   - generator: draws the initial weights.
     public init(inputChannels: Int, width: Int, stride: Int = 1, shortcut: ResNetShortcut = .projection,
                 residual: Bool = true, using generator: inout PhiloxGenerator) {
         let outputChannels = width * Self.expansion

@@ -128,9 +128,11 @@ public final class PatchEmbedding<Scalar: FloatingPointTensorElement>: Layer, @u
 /// A pre-norm transformer block, timm's `Block`: `x += attn(norm1(x)); x += mlp(norm2(x))`.
 public final class TransformerBlock<Scalar: FloatingPointTensorElement>: Layer, @unchecked Sendable {
     public var isTraining = true
+    /// The LayerNorm before attention.
     public let norm1: LayerNorm<Scalar>
     /// Multi-head self-attention, saved as `attn`; its `attentionWeights` keep the last call's.
     public let attention: MultiHeadAttention<Scalar>
+    /// The LayerNorm before the feed-forward network.
     public let norm2: LayerNorm<Scalar>
     /// `D → hidden → D` with GELU, saved as `mlp`.
     public let multilayerPerceptron: TransformerFeedForward<Scalar>
@@ -161,7 +163,9 @@ public final class TransformerBlock<Scalar: FloatingPointTensorElement>: Layer, 
 /// (erf) GELU.
 public final class TransformerFeedForward<Scalar: FloatingPointTensorElement>: Layer, @unchecked Sendable {
     public var isTraining = true
+    /// `D → hidden`, followed by GELU.
     public let fc1: Linear<Scalar>
+    /// `hidden → D`.
     public let fc2: Linear<Scalar>
 
     /// Linear weights truncated normal σ 0.02, biases zero (timm's ViT initialization).

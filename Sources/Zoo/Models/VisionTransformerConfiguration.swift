@@ -30,6 +30,7 @@ public struct VisionTransformerConfiguration: Sendable, Hashable {
     /// σ of the class token's normal initialization: timm's 1e-6; MAE uses 0.02.
     public var classTokenStandardDeviation: Double
 
+    /// A configuration; the defaults are ViT-Base/16 for 224×224 ImageNet images.
     public init(
         imageSize: Int = 224, patchSize: Int = 16, inputChannels: Int = 3, embeddingDimension: Int = 768,
         depth: Int = 12, headCount: Int = 12, mlpRatio: Double = 4, classCount: Int = 1000,

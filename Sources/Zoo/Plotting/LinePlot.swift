@@ -13,12 +13,14 @@ import Foundation
 public struct LinePlot: SVGPanel {
     /// One curve: a name for the legend, its points and its colour.
     public struct Series: Sendable {
+        /// The name in the legend.
         public var name: String
         /// `(x, y)` points, drawn in the order given; non-finite points are skipped.
         public var points: [(x: Double, y: Double)]
         /// An SVG colour; `nil` takes the next colour of the palette.
         public var color: String?
 
+        /// A curve through `points`, drawn in `color` (`nil`: the palette's next colour).
         public init(name: String, points: [(x: Double, y: Double)], color: String? = nil) {
             self.name = name
             self.points = points
@@ -26,8 +28,11 @@ public struct LinePlot: SVGPanel {
         }
     }
 
+    /// The chart's title, above the axes.
     public var title: String
+    /// The label under the x axis.
     public var xLabel: String
+    /// The label beside the y axis.
     public var yLabel: String
     /// The curves, drawn in order.
     public var series: [Series] = []
@@ -41,6 +46,7 @@ public struct LinePlot: SVGPanel {
     /// Matplotlib's first colours, distinguishable by most readers.
     public static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
 
+    /// An empty chart; add curves to `series`.
     public init(title: String, xLabel: String, yLabel: String, yRange: ClosedRange<Double>? = nil) {
         self.title = title
         self.xLabel = xLabel
@@ -135,6 +141,7 @@ public struct LinePlot: SVGPanel {
 public protocol SVGPanel: Sendable {
     /// The panel's size in SVG units (pixels).
     var width: Double { get }
+    /// The panel's height in SVG units.
     var height: Double { get }
     /// The panel as SVG elements inside a `<g>` shifted to `(x, y)`.
     func svgGroup(x originX: Double, y originY: Double) -> String
@@ -145,6 +152,7 @@ public struct SVGFigure: Sendable {
     /// The charts, left to right.
     public var panels: [any SVGPanel]
 
+    /// A figure of `panels`, left to right.
     public init(panels: [any SVGPanel]) {
         self.panels = panels
     }

@@ -17,6 +17,10 @@ public struct DatasetEntry: Sendable {
     let loader: @Sendable (DatasetSplit, URL) throws -> LabeledImages
 
     /// - Parameters:
+    ///   - name: the name on the command line.
+    ///   - summary: one line for `zoo list`.
+    ///   - sampleShape: the `[C, H, W]` shape of one sample.
+    ///   - classCount: the number of classes.
     ///   - load: reads a split from the data directory; throws `DatasetError` when it is not
     ///     installed or damaged.
     public init(name: String, summary: String, sampleShape: [Int], classCount: Int,
@@ -41,6 +45,7 @@ public struct DatasetRegistry: Sendable {
     /// The entries, in the order `zoo list` shows them.
     public var entries: [DatasetEntry]
 
+    /// A registry of `entries`, in the order `zoo list` shows them.
     public init(entries: [DatasetEntry]) {
         self.entries = entries
     }

@@ -8,6 +8,7 @@ public struct ModelInput: Sendable, Equatable {
     /// The number of classes, the width of the logits.
     public var classCount: Int
 
+    /// The input of one `[C, H, W]` sample shape and `classCount` classes.
     public init(sampleShape: [Int], classCount: Int) {
         self.sampleShape = sampleShape
         self.classCount = classCount
@@ -32,6 +33,8 @@ public struct ModelEntry: Sendable {
     let builder: @Sendable (ModelInput, inout PhiloxGenerator) -> any Layer<Float>
 
     /// - Parameters:
+    ///   - name: the name on the command line.
+    ///   - summary: one line for `zoo list`: the architecture, the preset and the paper.
     ///   - incompatibility: the reason an input cannot be used, or `nil`; checked before `build`.
     ///   - build: the model for an input, with its weights drawn from the generator.
     public init(name: String, summary: String,
@@ -59,6 +62,7 @@ public struct ModelRegistry: Sendable {
     /// The entries, in the order `zoo list` shows them.
     public var entries: [ModelEntry]
 
+    /// A registry of `entries`, in the order `zoo list` shows them.
     public init(entries: [ModelEntry]) {
         self.entries = entries
     }
@@ -91,8 +95,11 @@ public struct ModelRegistry: Sendable {
 
 /// A name the registries do not know, or a model that cannot take a dataset's images.
 public enum RegistryError: Error, Equatable, CustomStringConvertible {
+    /// No model is called `name`; `known` lists those there are.
     case unknownModel(name: String, known: [String])
+    /// No dataset is called `name`; `known` lists those there are.
     case unknownDataset(name: String, known: [String])
+    /// `model` cannot take images of `sampleShape`, for `reason`.
     case incompatibleInput(model: String, sampleShape: [Int], reason: String)
 
     public var description: String {

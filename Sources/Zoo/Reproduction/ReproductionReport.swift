@@ -29,6 +29,7 @@ public struct ReproductionReport: Codable, Sendable {
     /// Seconds the whole run took.
     public var seconds: Double?
 
+    /// An empty report of `paper`, reproduced by `command`.
     public init(paper: String, command: String) {
         self.paper = paper
         self.command = command
@@ -95,6 +96,7 @@ public struct Claim: Codable, Sendable, Equatable {
     /// Whether our run supports the claim — reported honestly, whichever way it goes.
     public var holds: Bool
 
+    /// A claim with our measurement, the baseline it is compared with and the verdict.
     public init(_ claim: String, ours: Double, baseline: Double, holds: Bool) {
         self.claim = claim
         self.ours = ours
@@ -105,10 +107,14 @@ public struct Claim: Codable, Sendable, Equatable {
 
 /// A table of strings with a title and column headings, printable as Markdown or plain text.
 public struct ReproductionTable: Codable, Sendable, Equatable {
+    /// The heading printed above the table.
     public var title: String
+    /// The column headings.
     public var columns: [String]
+    /// The rows, each with one cell per column.
     public var rows: [[String]] = []
 
+    /// An empty table with `title` and `columns`.
     public init(title: String, columns: [String]) {
         self.title = title
         self.columns = columns

@@ -5,6 +5,7 @@ import Foundation
 
 /// The update rules `zoo train --optimizer` offers.
 public enum OptimizerKind: String, Sendable, Codable, CaseIterable {
+    /// `SGD` with momentum, `Adam` and `AdamW`.
     case sgd, adam, adamw
 
     /// The kind called `text`.
@@ -51,9 +52,11 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     public var epochs = 10
     /// Images per optimizer step.
     public var batchSize = 128
+    /// The update rule.
     public var optimizer = OptimizerKind.sgd
     /// The initial learning rate, before the schedule scales it.
     public var learningRate = 0.1
+    /// How the learning rate changes over the steps.
     public var schedule = ScheduleKind.cosine
     /// The epochs of linear warmup for `.warmupCosine`.
     public var warmupEpochs = 1
@@ -74,6 +77,7 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     /// How many of the latest epoch checkpoints to keep on disk (0: all).
     public var keptCheckpoints = 3
 
+    /// A configuration of `model` on `dataset` with the default settings.
     public init(model: String, dataset: String) {
         self.model = model
         self.dataset = dataset

@@ -17,6 +17,7 @@ public struct EpochRecord: Sendable, Equatable {
     /// Wall-clock seconds since the run began (training and testing), at the end of the epoch.
     public var seconds: Double
 
+    /// The record of one epoch.
     public init(epoch: Int, step: Int, trainLoss: Double, trainAccuracy: Double, testAccuracy: Double, seconds: Double) {
         self.epoch = epoch
         self.step = step
@@ -29,8 +30,10 @@ public struct EpochRecord: Sendable, Equatable {
 
 /// The records of a run, in epoch order.
 public struct TrainingHistory: Sendable, Equatable {
+    /// One record per epoch completed, first to last.
     public var records: [EpochRecord] = []
 
+    /// A history of `records`.
     public init(records: [EpochRecord] = []) {
         self.records = records
     }
@@ -83,7 +86,9 @@ public struct TrainingHistory: Sendable, Equatable {
 
 /// The result of a run, printed by `zoo train` as its last line.
 public struct TrainingSummary: Sendable, Equatable {
+    /// The model's name in the registry.
     public var model: String
+    /// The dataset's name in the registry.
     public var dataset: String
     /// The epochs completed, including those of a run resumed from.
     public var epochs: Int
@@ -96,6 +101,7 @@ public struct TrainingSummary: Sendable, Equatable {
     /// Wall-clock seconds of the whole run, including those of a run resumed from.
     public var seconds: Double
 
+    /// A summary of a finished run.
     public init(model: String, dataset: String, epochs: Int, testAccuracy: Double,
                 imagesPerSecond: Double, peakMemoryMiB: Double?, seconds: Double) {
         self.model = model

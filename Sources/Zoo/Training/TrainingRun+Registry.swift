@@ -7,9 +7,11 @@ extension TrainingRun where TrainingData == LabeledImages, TestData == LabeledIm
     /// `configuration.seed`.
     ///
     /// - Parameters:
+    ///   - configuration: the model, dataset and hyperparameters.
     ///   - dataDirectory: where the datasets are installed.
     ///   - outputDirectory: where metrics, checkpoints and curves go; `nil` writes nothing.
-    ///   - models, datasets: the registries the names are looked up in.
+    ///   - models: the registry the model's name is looked up in.
+    ///   - datasets: the registry the dataset's name is looked up in.
     /// - Throws: `TrainingError.invalidSetting` for a setting out of range, `RegistryError` for an
     ///   unknown name or a model that cannot take the dataset's images, `DatasetError` when the
     ///   dataset is not installed or damaged.
@@ -46,8 +48,14 @@ public struct CheckpointEvaluation: Sendable {
     /// Rebuilds the checkpoint's model for `dataset`'s images, loads its weights and tests it.
     ///
     /// - Parameters:
+    ///   - url: the checkpoint file.
+    ///   - dataset: the name of the dataset to test on.
     ///   - expectedModel: when given, a checkpoint of another model is refused.
     ///   - testLimit: test on this many images, spread evenly over the test set.
+    ///   - batchSize: images per forward pass.
+    ///   - dataDirectory: where the datasets are installed.
+    ///   - models: the registry the checkpoint's model is looked up in.
+    ///   - datasets: the registry the dataset is looked up in.
     /// - Throws: `TrainingError.checkpointMismatch` for a checkpoint of another model (or not
     ///   written by `zoo train`), `RegistryError`, `DatasetError`, `CheckpointError` when the
     ///   weights do not fit the model built for this dataset, `TensorFileError` when the file

@@ -176,9 +176,12 @@ where TrainingData.Sample == LabeledSample<Float>, TestData.Sample == LabeledSam
 /// What a training checkpoint records about its run, in the metadata: the model and dataset
 /// names (so that a checkpoint of another model is refused), the configuration and the history.
 public struct RunRecord: Sendable, Equatable {
+    /// The settings the run was started with.
     public var configuration: TrainingConfiguration
+    /// The epochs the run had completed.
     public var history: TrainingHistory
 
+    /// A record of a run's configuration and history.
     public init(configuration: TrainingConfiguration, history: TrainingHistory) {
         self.configuration = configuration
         self.history = history
