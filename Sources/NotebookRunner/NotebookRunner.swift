@@ -52,8 +52,10 @@ struct NotebookRunner {
         let notebook = try Notebook(markdown: String(contentsOf: url, encoding: .utf8))
         let cells = notebook.cells
         let start = Date()
-        let work = try FileManager.default.url(for: .itemReplacementDirectory, in: .userDomainMask,
-                                               appropriateFor: url, create: true)
+        let work = FileManager.default.temporaryDirectory
+            .appendingPathComponent("notebook-runner-\(ProcessInfo.processInfo.processIdentifier)-\(name)")
+        try? FileManager.default.removeItem(at: work)
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
 
         let program = try compiler.compile(NotebookProgram.source(cells: cells, notebookName: name),

@@ -30,11 +30,19 @@ public struct HeatMap: SVGPanel {
     public var range: ClosedRange<Double>?
     /// The side of one cell in SVG units (pixels).
     public var cellSize: Double
-    /// The panel's size in SVG units: the grid, a margin, and the title.
-    public var width: Double { Double(columnCount) * cellSize + 2 * Self.margin }
+    /// Whether each cell shows its value as text (for small grids: indices, counts).
+    public var showsValues = false
+    /// The panel's size in SVG units: the grid (or the title, if wider) and margins.
+    public var width: Double { max(gridWidth, Self.estimatedWidth(of: title)) + 2 * Self.margin }
     public var height: Double { Double(values.count) * cellSize + Self.titleHeight + Self.margin }
 
     static let margin = 8.0, titleHeight = 26.0
+
+    /// The width of the grid of cells.
+    var gridWidth: Double { Double(columnCount) * cellSize }
+
+    /// About how wide `text` is at the title's font size (13 px sans-serif: ~7 px a character).
+    static func estimatedWidth(of text: String) -> Double { Double(text.count) * 7 }
 
     /// The number of columns of the grid.
     public var columnCount: Int { values.first?.count ?? 0 }
@@ -106,13 +114,25 @@ public struct HeatMap: SVGPanel {
     public func svgGroup(x originX: Double = 0, y originY: Double = 0) -> String {
         // PNG encoding of an in-memory RGB image cannot fail short of running out of memory.
         let png = (try? ImageFile.encode(pixels, format: .png)) ?? []
-        let gridWidth = Double(columnCount) * cellSize, gridHeight = Double(values.count) * cellSize
-        return [
+        let gridHeight = Double(values.count) * cellSize
+        let left = (width - gridWidth) / 2  // the grid is centred under a wider title
+        var lines = [
             "<g transform=\"translate(\(LinePlot.format(originX)),\(LinePlot.format(originY)))\" font-family=\"sans-serif\" font-size=\"11\">",
             "<text x=\"\(LinePlot.format(width / 2))\" y=\"17\" text-anchor=\"middle\" font-size=\"13\">\(LinePlot.escaped(title))</text>",
-            "<image x=\"\(LinePlot.format(Self.margin))\" y=\"\(LinePlot.format(Self.titleHeight))\" width=\"\(LinePlot.format(gridWidth))\" height=\"\(LinePlot.format(gridHeight))\" preserveAspectRatio=\"none\" style=\"image-rendering:pixelated\" href=\"data:image/png;base64,\(Data(png).base64EncodedString())\"/>",
-            "</g>",
-        ].joined(separator: "\n")
+            "<image x=\"\(LinePlot.format(left))\" y=\"\(LinePlot.format(Self.titleHeight))\" width=\"\(LinePlot.format(gridWidth))\" height=\"\(LinePlot.format(gridHeight))\" preserveAspectRatio=\"none\" style=\"image-rendering:optimizeSpeed;image-rendering:pixelated\" href=\"data:image/png;base64,\(Data(png).base64EncodedString())\"/>",
+        ]
+        if showsValues {
+            // Light text on the dark half of the scale, dark text on the light half.
+            for (row, rowValues) in values.enumerated() {
+                for (column, value) in rowValues.enumerated() {
+                    let x = left + (Double(column) + 0.5) * cellSize, y = Self.titleHeight + (Double(row) + 0.5) * cellSize
+                    let fill = value.isFinite && normalized(value) < 0.5 ? "white" : "black"
+                    lines.append("<text x=\"\(LinePlot.format(x))\" y=\"\(LinePlot.format(y))\" text-anchor=\"middle\" dominant-baseline=\"middle\" fill=\"\(fill)\">\(LinePlot.label(value))</text>")
+                }
+            }
+        }
+        lines.append("</g>")
+        return lines.joined(separator: "\n")
     }
 
     /// `value`'s position in `valueRange`, clamped to `[0, 1]` (0.5 when the range is a point).
