@@ -19,6 +19,9 @@ let package = Package(
         .library(name: "Zoo", targets: ["Zoo"]),
         .executable(name: "zoo", targets: ["ZooCommandLine"]),
         .executable(name: "gradus-benchmarks", targets: ["GradusBenchmarks"]),
+        // The notebooks compile against one shared library holding the three layers (Notebooks/run).
+        .library(name: "Gradus", type: .dynamic, targets: ["Tensor", "Autograd", "Zoo"]),
+        .executable(name: "notebook-runner", targets: ["NotebookRunner"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
@@ -49,10 +52,12 @@ let package = Package(
         ),
         // Benchmarks call OpenBLAS directly too: the peer that `Tensor`'s GEMM is measured against.
         .executableTarget(name: "GradusBenchmarks", dependencies: ["Tensor", "Autograd", "Zoo", "CBLAS"], path: "Benchmarks/GradusBenchmarks"),
+        // Runs the Markdown notebooks in Notebooks/ and writes their outputs back (Notebooks/README.md).
+        .executableTarget(name: "NotebookRunner"),
         .target(name: "_TestSupport", dependencies: ["Tensor"], path: "Tests/_TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd", "_TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ZooTests", dependencies: ["Zoo", "_TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZooTests", dependencies: ["Zoo", "NotebookRunner", "_TestSupport"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )
