@@ -20,7 +20,7 @@ struct ReproduceMaestroCommand: ParsableCommand {
         settings.dataset = dataset
         settings.dataDirectory = options.dataDirectory
         let output = options.outputDirectory(paper: "maestro")
-        let report = try reproduceMaestro(settings, command: options.commandLine(paper: "maestro"), outputDirectory: output) {
+        let report = try reproduceMaestro(settings, command: options.commandLine(paper: "maestro") + (dataset == "fashion-mnist" ? "" : " --dataset \(dataset)"), outputDirectory: output) {
             print($0)
         }
         try report.write(to: output)

@@ -16,6 +16,7 @@ public final class LowRankConv2d<Scalar: FloatingPointTensorElement>: LowRankLay
     public let stride: Spatial2d
     /// Zeros added on both sides of height and width before the k×k convolution.
     public let padding: Spatial2d
+    /// The rank the next forward passes keep (`nil`: all); see `LowRankLayer.keptRank`.
     public var keptRank: Int? {
         didSet {
             precondition(keptRank.map { $0 >= 1 && $0 <= rank } ?? true,
@@ -47,11 +48,17 @@ public final class LowRankConv2d<Scalar: FloatingPointTensorElement>: LowRankLay
                                 stride: stride, padding: padding, bias: bias, using: &generator))
     }
 
+    /// The inner rank held now.
     public var rank: Int { v.shape[0] }
+    /// The length of each row of `V`.
     public var fanIn: Int { v.shape[1] * v.shape[2] * v.shape[3] }
+    /// The length of each column of `U`.
     public var fanOut: Int { u.shape[0] }
+    /// Whether the layer adds a bias.
     public var hasBias: Bool { bias != nil }
+    /// `U` as `[fanOut, rank]`, recorded.
     public var factorU: Variable<Scalar> { u.variable.reshaped(to: [fanOut, rank]) }
+    /// `V` as `[rank, fanIn]`, recorded.
     public var factorV: Variable<Scalar> { v.variable.reshaped(to: [rank, fanIn]) }
 
     /// `[N, inputChannels, H, W]` → `[N, outputChannels, Hout, Wout]` at the kept rank.
@@ -62,6 +69,7 @@ public final class LowRankConv2d<Scalar: FloatingPointTensorElement>: LowRankLay
                              stride: stride, padding: padding)
     }
 
+    /// Keeps only the first `newRank` ranks, for good (new, smaller parameters).
     public func shrink(toRank newRank: Int) {
         precondition(newRank >= 1 && newRank <= rank, "LowRankConv2d.shrink: rank \(newRank) is not in 1...\(rank)")
         guard newRank < rank else { return }

@@ -11,6 +11,7 @@ public final class LowRankLinear<Scalar: FloatingPointTensorElement>: LowRankLay
     public private(set) var v: Parameter<Scalar>
     /// `[outputFeatures]`, or `nil` without bias.
     public let bias: Parameter<Scalar>?
+    /// The rank the next forward passes keep (`nil`: all); see `LowRankLayer.keptRank`.
     public var keptRank: Int? {
         didSet {
             precondition(keptRank.map { $0 >= 1 && $0 <= rank } ?? true,
@@ -41,11 +42,17 @@ public final class LowRankLinear<Scalar: FloatingPointTensorElement>: LowRankLay
         self.bias = bias.map { Parameter($0) }
     }
 
+    /// The inner rank held now.
     public var rank: Int { v.shape[0] }
+    /// The length of each row of `V`.
     public var fanIn: Int { v.shape[1] }
+    /// The length of each column of `U`.
     public var fanOut: Int { u.shape[0] }
+    /// Whether the layer adds a bias.
     public var hasBias: Bool { bias != nil }
+    /// `U` as `[fanOut, rank]`, recorded.
     public var factorU: Variable<Scalar> { u.variable }
+    /// `V` as `[rank, fanIn]`, recorded.
     public var factorV: Variable<Scalar> { v.variable }
 
     /// `[…, inputFeatures]` → `[…, outputFeatures]` at the kept rank.
@@ -53,6 +60,7 @@ public final class LowRankLinear<Scalar: FloatingPointTensorElement>: LowRankLay
         lowRankLinear(input, u: u.variable, v: v.variable, bias: bias?.variable, rank: effectiveRank)
     }
 
+    /// Keeps only the first `newRank` ranks, for good (new, smaller parameters).
     public func shrink(toRank newRank: Int) {
         precondition(newRank >= 1 && newRank <= rank, "LowRankLinear.shrink: rank \(newRank) is not in 1...\(rank)")
         guard newRank < rank else { return }

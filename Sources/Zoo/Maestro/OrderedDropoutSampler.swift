@@ -10,9 +10,12 @@
 public struct OrderedDropoutSampler: Sendable {
     /// One truncation: layer `layer` (its position among the low-rank layers) kept at `rank`.
     public struct Truncation: Sendable, Hashable {
+        /// The layer's position among the low-rank layers.
         public var layer: Int
+        /// The rank it is kept at, `1...r`.
         public var rank: Int
 
+        /// Layer `layer` kept at rank `rank`.
         public init(layer: Int, rank: Int) {
             self.layer = layer
             self.rank = rank

@@ -18,6 +18,7 @@ public struct SingularValueRecoverySettings: Sendable {
     /// Train with ordered dropout (a rank drawn by the sampler each step) or always at full rank.
     public var orderedDropout = true
 
+    /// The defaults.
     public init() {}
 }
 

@@ -27,7 +27,9 @@ public struct MaestroReproductionSettings: Sendable {
     /// SGD with Maestro's defaults: learning rate 0.1 (×0.1 at 50 % and 75 % of training),
     /// momentum 0.9, weight decay 1e-4.
     public var learningRate = 0.1
+    /// The SGD momentum.
     public var momentum = 0.9
+    /// The L2 weight decay.
     public var weightDecay = 1e-4
     /// `λ`, the weight of the hierarchical group lasso.
     public var groupLassoWeight = 5e-3
@@ -46,6 +48,7 @@ public struct MaestroReproductionSettings: Sendable {
     /// Where the datasets are installed.
     public var dataDirectory = DataDirectory.defaultURL
 
+    /// The defaults.
     public init() {}
 
     /// The few-minute version: 10,000 training and 2,000 test images, 4 epochs.
