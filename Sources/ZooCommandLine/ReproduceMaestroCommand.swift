@@ -22,6 +22,7 @@ struct ReproduceMaestroCommand: ParsableCommand {
         let output = options.outputDirectory(paper: "maestro")
         let report = try reproduceMaestro(settings, command: options.commandLine(paper: "maestro") + (dataset == "fashion-mnist" ? "" : " --dataset \(dataset)"), outputDirectory: output) {
             print($0)
+            fflush(nil)  // progress shows as it happens, also when piped to a file (nil: every stream)
         }
         try report.write(to: output)
         print(report.jsonLine)

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import Autograd
-import Zoo
+@testable import Zoo
 import _TestSupport
 
 @Suite("Maestro")
@@ -214,6 +214,35 @@ struct MaestroTests {
         #expect(compact.layers[4] is Linear<Float>)  // (10 + 10)·10 > 100: dense
         assertClose(compact(input).value, before, absolute: 1e-5)
         #expect(compact.parameterCount < model.parameterCount)
+    }
+
+    // MARK: The reproduction's training loops
+
+    @Test func maestroTrainingIsDeterministicAndLeavesEveryLayerAtFullRank() {
+        var generator = PhiloxGenerator(seed: 9)
+        let pixels = Tensor<UInt8>(shape: [64, 1, 4, 4], scalars: (0..<(64 * 16)).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        let images = InMemoryImages(LabeledImages(pixels: pixels, labels: (0..<64).map { $0 % 3 }), limit: 48)
+        #expect(images.count == 48 && images.featureCount == 16)
+        var settings = MaestroReproductionSettings()
+        settings.epochs = 2
+        settings.batchSize = 8
+        settings.hiddenFeatures = [8]
+        settings.recalibrationBatches = 2
+        settings.rankFractions = [0.25, 1]
+        func run() -> (ranks: [[Int]], accuracies: [Double], keptRanks: [Int?]) {
+            var initialization = PhiloxGenerator(seed: 10)
+            let model: Sequential<Float> = lowRankMultilayerPerceptron(inputFeatures: 16, hiddenFeatures: [8], classCount: 3,
+                                                                      lowRank: true, using: &initialization)
+            var trainer = MaestroTrainer(settings: settings, training: images, generator: PhiloxGenerator(seed: 11))
+            let ranks = trainer.trainMaestro(model) { _ in }
+            let curve = trainer.accuracyAtRanks(model, initialRanks: [8], test: images)
+            #expect(curve.map(\.ranks) == [[2], [ranks.last![0]]])
+            return (ranks, curve.map(\.accuracy), lowRankLayers(in: model).map(\.keptRank))
+        }
+        let first = run(), second = run()
+        #expect(first.ranks.count == 2 && first.accuracies.allSatisfy { (0...1).contains($0) })
+        #expect(first.keptRanks == [nil])
+        #expect(first.ranks == second.ranks && first.accuracies == second.accuracies)
     }
 
     // MARK: The SVD-recovery experiment
