@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import Zoo
+
+/// `zoo reproduce dann`: Ganin et al.'s MNIST → MNIST-M experiment — source-only, DANN and
+/// train-on-target, target accuracy beside the paper's Table 2, and the features before and after
+/// adaptation as a 2-D PCA.
+struct ReproduceDANNCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dann", abstract: "DANN (Ganin et al. 2016): MNIST → MNIST-M, source-only vs DANN vs train-on-target.",
+        discussion: "Writes report.md, report.json and features.svg; the last line printed is {\"claims\": [...]}.")
+
+    @OptionGroup var options: ReproduceOptions
+
+    func run() throws {
+        do {
+            ThreadBudget.count = options.threads
+            let start = ProgressBar.monotonicSeconds()
+            let experiment = DigitsDomainAdaptation(scale: options.quick ? .quick : .standard, seed: options.seed,
+                                                    dataDirectory: options.dataDirectory)
+            let scale = experiment.scale
+            print("DANN, MNIST → MNIST-M: \(scale.seedCount) seed(s) × 3 methods, \(scale.steps) steps of \(scale.batchSize) + \(scale.batchSize) images, \(options.threads) threads")
+            var (report, picture, _) = try experiment.run(command: options.commandLine(paper: "dann")) { line in print(line) }
+            let outputDirectory = options.outputDirectory(paper: "dann")
+            report.seconds = ProgressBar.monotonicSeconds() - start
+            try report.write(to: outputDirectory)
+            try picture.write(to: outputDirectory.appendingPathComponent("features.svg"))
+            for table in report.tables.prefix(1) { print(table.markdown) }
+            print(report.jsonLine)
+        } catch {
+            reportError(error, command: "reproduce dann")
+            throw ExitCode.failure
+        }
+    }
+}
