@@ -11,16 +11,19 @@ struct ReproduceDANNCommand: ParsableCommand {
         discussion: "Writes report.md, report.json and features.svg; the last line printed is {\"claims\": [...]}.")
 
     @OptionGroup var options: ReproduceOptions
+    @Option(help: "μ₀, the initial SGD learning rate (the paper's 0.01).")
+    var learningRate = 0.01
 
     func run() throws {
         do {
             ThreadBudget.count = options.threads
             let start = ProgressBar.monotonicSeconds()
-            let experiment = DigitsDomainAdaptation(scale: options.quick ? .quick : .standard, seed: options.seed,
+            var experiment = DigitsDomainAdaptation(scale: options.quick ? .quick : .standard, seed: options.seed,
                                                     dataDirectory: options.dataDirectory)
+            experiment.learningRate = learningRate
             let scale = experiment.scale
             print("DANN, MNIST → MNIST-M: \(scale.seedCount) seed(s) × 3 methods, \(scale.steps) steps of \(scale.batchSize) + \(scale.batchSize) images, \(options.threads) threads")
-            var (report, picture, _) = try experiment.run(command: options.commandLine(paper: "dann")) { line in print(line) }
+            var (report, picture, _) = try experiment.run(command: options.commandLine(paper: "dann") + (learningRate == 0.01 ? "" : " --learning-rate \(learningRate)")) { line in print(line) }
             let outputDirectory = options.outputDirectory(paper: "dann")
             report.seconds = ProgressBar.monotonicSeconds() - start
             try report.write(to: outputDirectory)

@@ -84,12 +84,14 @@ public struct DigitsDomainAdaptation: Sendable {
     /// - Throws: `DatasetError` when MNIST or the MNIST-M photos are not installed.
     public func run(command: String, log: (String) -> Void = { _ in }) throws -> (report: ReproductionReport, picture: SVGFigure, results: [RunResult]) {
         let threeChannels = ImageLayout(channelCount: 3)
-        let sourceTrain = try MNIST(split: .train, dataDirectory: dataDirectory, layout: threeChannels).images.evenlySpaced(scale.sourceImages)
-        let sourceTest = try MNIST(split: .test, dataDirectory: dataDirectory, layout: threeChannels).images.evenlySpaced(scale.testImages)
-        let targetTrainAll = try MNISTM(split: .train, dataDirectory: dataDirectory)
-        let targetTestAll = try MNISTM(split: .test, dataDirectory: dataDirectory)
-        let targetTrain = Subset(targetTrainAll, indices: Self.evenlySpacedIndices(scale.targetImages, of: targetTrainAll.count))
-        let targetTest = Subset(targetTestAll, indices: Self.evenlySpacedIndices(scale.testImages, of: targetTestAll.count))
+        let mnistTrain = try MNIST(split: .train, dataDirectory: dataDirectory, layout: threeChannels).images
+        let mnistTest = try MNIST(split: .test, dataDirectory: dataDirectory, layout: threeChannels).images
+        let mnistMTrain = try MNISTM(split: .train, dataDirectory: dataDirectory)
+        let mnistMTest = try MNISTM(split: .test, dataDirectory: dataDirectory)
+        let sourceTrain = Self.centred(Subset(mnistTrain, indices: Self.evenlySpacedIndices(scale.sourceImages, of: mnistTrain.count)))
+        let sourceTest = Self.centred(Subset(mnistTest, indices: Self.evenlySpacedIndices(scale.testImages, of: mnistTest.count)))
+        let targetTrain = Self.centred(Subset(mnistMTrain, indices: Self.evenlySpacedIndices(scale.targetImages, of: mnistMTrain.count)))
+        let targetTest = Self.centred(Subset(mnistMTest, indices: Self.evenlySpacedIndices(scale.testImages, of: mnistMTest.count)))
 
         var results: [RunResult] = []
         var picturePanels: [any SVGPanel] = []
@@ -149,10 +151,11 @@ public struct DigitsDomainAdaptation: Sendable {
         let closed = (adversarial - sourceOnly) / (onTarget - sourceOnly)
         let paperClosed = (0.7666 - 0.5225) / (0.9596 - 0.5225)
         report.claims.append(Claim("DANN closes part of the gap from source-only to train-on-target (fraction closed; baseline: the paper's)",
-                                   ours: closed, baseline: paperClosed, holds: closed > 0 && closed < 1))
+                                   ours: closed, baseline: paperClosed, holds: onTarget > adversarial && adversarial > sourceOnly))
         report.notes = [
             "MNIST-M is recreated with Ganin et al.'s recipe (|digit − photo patch| per channel) from the photos that ship offline, not the official file: absolute accuracies are not comparable with the paper's, the ordering and the gap are.",
             "Scale: \(scale.sourceImages) MNIST and \(scale.targetImages) MNIST-M training images, \(scale.steps) SGD steps of \(scale.batchSize) + \(scale.batchSize) images (momentum 0.9, μ₀ = \(learningRate), μ_p = μ₀/(1 + 10p)^0.75, λ_p = 2/(1 + e^(−10p)) − 1); the paper trains far longer.",
+            "Pixels are mapped to [−1, 1] (2x − 1) in both domains before the network, so plain SGD learns within a short run.",
             "Network of the paper (conv5×5(32)-pool-conv5×5(48)-pool, label head 100-100-10, domain head 100-2), no batch norm, no dropout; source and target batches share one forward pass.",
             "GRL form: loss L_y + L_d with the GRL scaling the feature gradient by −λ; the domain classifier's own gradient is not scaled by λ (the paper's equations 13–15 scale it; the GRL implementations do not).",
             "DANN and source-only never read a target label; train-on-target reads the labels of the same MNIST-M training images. No early stopping: every run is tested after its last step.",
@@ -179,6 +182,13 @@ public struct DigitsDomainAdaptation: Sendable {
         plot.add(points(0..<sourceCount), group: "MNIST (source)")
         plot.add(points(sourceCount..<(sourceCount + targetFeatures.labels.count)), group: "MNIST-M (target)")
         return plot
+    }
+
+    /// Pixels mapped from `[0, 1]` to `[−1, 1]`, `2x − 1`, the same for both domains (the paper
+    /// subtracts the mean image; fungtion/DANN normalizes with mean 0.5 and deviation 0.5):
+    /// centred inputs let plain SGD start learning within the few hundred steps of a short run.
+    static func centred<Base: Dataset<LabeledSample<Float>>>(_ base: Base) -> MappedDataset<Base, LabeledSample<Float>> {
+        MappedDataset(base, seed: 0) { sample, _ in LabeledSample(features: sample.features * 2 - 1, label: sample.label) }
     }
 
     /// `limit` indices spread evenly over `0..<count` (`⌊i·count / limit⌋`), all when `limit ≥ count`.
