@@ -196,4 +196,25 @@ struct DANNTests {
         }
         #expect(run() == run())
     }
+
+    // MARK: - The MNIST → MNIST-M report
+
+    @Test func theReportPutsMeansBesideThePaperAndJudgesTheClaimsHonestly() {
+        let experiment = DigitsDomainAdaptation(scale: .quick, seed: 0)
+        func results(_ accuracies: [DomainAdaptationMethod: [Double]]) -> [DigitsDomainAdaptation.RunResult] {
+            DigitsDomainAdaptation.methods.flatMap { method in
+                accuracies[method]!.enumerated().map { seed, accuracy in
+                    .init(method: method, seed: UInt64(seed), targetAccuracy: accuracy, sourceAccuracy: 0.98, finalDomainAccuracy: nil)
+                }
+            }
+        }
+        let good = experiment.report(results: results([.sourceOnly: [0.5, 0.6], .domainAdversarial: [0.7, 0.8], .trainOnTarget: [0.95, 0.95]]), command: "zoo reproduce dann")
+        #expect(good.tables[0].rows[1] == ["DANN", "0.7500 ± 0.0707", "0.9800 ± 0.0000", "0.7666"])
+        #expect(good.claims.map(\.holds) == [true, true])
+        #expect(abs(good.claims[1].ours - (0.75 - 0.55) / (0.95 - 0.55)) < 1e-12)
+        // DANN below source-only fails both claims, even when train-on-target is below both.
+        let bad = experiment.report(results: results([.sourceOnly: [0.3], .domainAdversarial: [0.2], .trainOnTarget: [0.1]]), command: "c")
+        #expect(bad.claims.map(\.holds) == [false, false])
+        #expect(bad.notes.contains { $0.contains("recreated") } && bad.notes.contains { $0.contains("not scaled by λ") })
+    }
 }
