@@ -11,8 +11,8 @@ struct ReproduceDANNCommand: ParsableCommand {
         discussion: "Writes report.md, report.json and features.svg; the last line printed is {\"claims\": [...]}.")
 
     @OptionGroup var options: ReproduceOptions
-    @Option(help: "μ₀, the initial SGD learning rate (the paper's 0.01).")
-    var learningRate = 0.01
+    @Option(help: "μ₀, the initial SGD learning rate (default: the paper's 0.01; 0.03 with --quick).")
+    var learningRate: Double?
 
     func run() throws {
         do {
@@ -20,10 +20,10 @@ struct ReproduceDANNCommand: ParsableCommand {
             let start = ProgressBar.monotonicSeconds()
             var experiment = DigitsDomainAdaptation(scale: options.quick ? .quick : .standard, seed: options.seed,
                                                     dataDirectory: options.dataDirectory)
-            experiment.learningRate = learningRate
+            if let learningRate { experiment.scale.learningRate = learningRate }
             let scale = experiment.scale
             print("DANN, MNIST → MNIST-M: \(scale.seedCount) seed(s) × 3 methods, \(scale.steps) steps of \(scale.batchSize) + \(scale.batchSize) images, \(options.threads) threads")
-            var (report, picture, _) = try experiment.run(command: options.commandLine(paper: "dann") + (learningRate == 0.01 ? "" : " --learning-rate \(learningRate)")) { line in print(line) }
+            var (report, picture, _) = try experiment.run(command: options.commandLine(paper: "dann") + (learningRate.map { " --learning-rate \($0)" } ?? "")) { line in print(line) }
             let outputDirectory = options.outputDirectory(paper: "dann")
             report.seconds = ProgressBar.monotonicSeconds() - start
             try report.write(to: outputDirectory)
