@@ -98,6 +98,7 @@ public struct DigitsDomainAdaptation: Sendable {
 
         var results: [RunResult] = []
         var picturePanels: [any SVGPanel] = []
+        var pictureProblems: [String] = []
         for method in Self.methods {
             for run in 0..<scale.seedCount {
                 let runSeed = seed + UInt64(run)
@@ -117,13 +118,21 @@ public struct DigitsDomainAdaptation: Sendable {
                                                                        result.targetAccuracy, result.sourceAccuracy)
                     + (result.finalDomainAccuracy.map { String(format: ", domain classifier %.3f", $0) } ?? ""))
                 if run == 0 && method != .trainOnTarget {
-                    picturePanels.append(try Self.featurePicture(
-                        of: model, source: sourceTest, target: targetTest, count: scale.pictureImages,
-                        title: method == .sourceOnly ? "Before: source only" : "After: DANN"))
+                    // A run that diverged has non-finite features: report it instead of failing the whole run.
+                    do {
+                        picturePanels.append(try Self.featurePicture(
+                            of: model, source: sourceTest, target: targetTest, count: scale.pictureImages,
+                            title: method == .sourceOnly ? "Before: source only" : "After: DANN"))
+                    } catch {
+                        pictureProblems.append("No feature picture for \(method.rawValue), seed \(runSeed): \(error) (the run diverged).")
+                        log(pictureProblems.last!)
+                    }
                 }
             }
         }
-        return (report(results: results, command: command), SVGFigure(panels: picturePanels), results)
+        var report = report(results: results, command: command)
+        report.notes += pictureProblems
+        return (report, SVGFigure(panels: picturePanels), results)
     }
 
     /// The tables, claims and notes of `results`.
