@@ -8,10 +8,10 @@ struct ReproduceResNetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resnet", abstract: "Deeper plain nets train worse, deeper ResNets do not (He et al. 2016, Fig. 6).",
         discussion: "Trains plain-20, plain-56, ResNet-20 and ResNet-56 with one budget and compares their training errors. "
-            + "Default: 4,000 images for 8 epochs (well under an hour on two cores); --quick: 384 images for 2 epochs.")
+            + "Default: 3,000 images for 8 epochs (about half an hour on two cores); --quick: 320 images for 2 epochs.")
 
     @OptionGroup var options: ReproduceOptions
-    @Option(help: "Training images, spread evenly over the training set (default: 4000; --quick: 384).")
+    @Option(help: "Training images, spread evenly over the training set (default: 3000; --quick: 320).")
     var trainingImages: Int?
     @Option(help: "Passes over the training images (default: 8; --quick: 2).")
     var epochs: Int?

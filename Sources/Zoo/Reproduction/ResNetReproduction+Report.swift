@@ -101,9 +101,11 @@ extension ResNetReproduction {
                 "\(trainingImageCount) training images spread evenly over \(configuration.dataset)'s training set, "
                     + "\(testImageCount) test images; \(configuration.epochs) epochs, batch \(configuration.batchSize), "
                     + "SGD lr \(configuration.learningRate) momentum \(configuration.momentum) weight decay \(configuration.weightDecay), "
-                    + "cosine schedule, \(augmentation); seed \(configuration.seed). Every network sees the same batches.",
-                "Training error: evaluation mode (batch-norm running statistics) on the training images without augmentation, "
-                    + "after each epoch. Running training error: training mode, over the last epoch's augmented batches.",
+                    + "cosine schedule, \(augmentation); seed \(configuration.seed). Every network sees the same batches, "
+                    + "and a plain and a residual network of one depth start from the same weights.",
+                "Training error: evaluation mode (batch-norm running statistics) on "
+                    + (configuration.trainingErrorImages.map { "\(Swift.min($0, trainingImageCount)) of the training images" } ?? "the training images")
+                    + " without augmentation, after each epoch. Running training error: training mode, over the last epoch's augmented batches.",
                 "The paper trains on CIFAR-10 for 64k iterations (about 164 epochs) with weight decay 1e-4 and lr ÷10 at "
                     + "32k and 48k; this run is a small fraction of that budget on Fashion-MNIST padded to 32×32, so "
                     + "compare the ordering of the networks, not the numbers.",
