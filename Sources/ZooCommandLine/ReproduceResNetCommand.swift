@@ -47,7 +47,10 @@ struct ReproduceResNetCommand: ParsableCommand {
                   + ", \(configuration.trainingImages.map(String.init) ?? "all") training images × \(configuration.epochs) epochs, "
                   + "\(configuration.threads) threads → \(output.path)")
             let outcome = try ResNetReproduction(configuration).run(
-                command: command, dataDirectory: options.dataDirectory, progress: .standardError) { print($0) }
+                command: command, dataDirectory: options.dataDirectory, progress: .standardError) { line in
+                print(line)
+                fflush(nil)  // a run of half an hour is often sent to a file: show each epoch as it ends
+            }
             try outcome.write(to: output)
             print("")
             print(outcome.tablesText)
