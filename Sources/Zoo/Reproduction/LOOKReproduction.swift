@@ -184,9 +184,9 @@ public struct LOOKReproduction: Sendable {
         let network = method == .crossEntropy
             ? PretrainingNetwork.classifier(classCount: Self.coarseClassNames.count, using: &generator)
             : PretrainingNetwork.projection(using: &generator)
-        // The momentum encoder starts as a copy and follows the network (LOOK only).
-        let momentumNetwork = PretrainingNetwork.projection(using: &generator)
-        momentumNetwork.copyParameters(from: network)
+        // LOOK's momentum encoder starts as a copy of the network and follows it.
+        let momentumNetwork: PretrainingNetwork? = method == .look ? PretrainingNetwork.projection(using: &generator) : nil
+        momentumNetwork?.copyParameters(from: network)
         var bank = MemoryBank<Float>(capacity: configuration.bankCapacity, featureCount: 128)
         let look = LOOKLoss(neighbourCount: configuration.neighbourCount, temperature: configuration.temperature)
 
@@ -195,7 +195,7 @@ public struct LOOKReproduction: Sendable {
                             momentum: configuration.momentum, weightDecay: configuration.weightDecay)
         let schedule = CosineAnnealingSchedule(totalSteps: configuration.epochs * batchesPerEpoch)
         network.train()
-        momentumNetwork.train()
+        momentumNetwork?.train()
         // Both methods see the same images in the same order: the order comes from the seed alone.
         let orderGenerator = PhiloxGenerator(seed: seed).forked(stream: 1)
         for epoch in 0..<configuration.epochs {
@@ -212,7 +212,7 @@ public struct LOOKReproduction: Sendable {
                 case .crossEntropy:
                     loss = crossEntropy(logits: network(pixels), labels: Tensor<Int>(coarse))
                 case .look:
-                    let keys = withoutGradients { momentumNetwork(pixels).value.rowsNormalized() }  // [B, 128]
+                    let keys = withoutGradients { momentumNetwork!(pixels).value.rowsNormalized() }  // [B, 128]
                     // Written before the loss: the batch's other images are candidates at once,
                     // and each image's own row is left out by its index.
                     bank.enqueue(features: keys, labels: coarse, datasetIndices: batchIndices)
@@ -222,9 +222,7 @@ public struct LOOKReproduction: Sendable {
                 guard value.isFinite else { throw TrainingError.diverged(epoch: epoch + 1, step: optimizer.step, loss: value) }
                 lossSum += value
                 optimizer.update(along: loss.backward())
-                if method == .look {
-                    momentumNetwork.updateMovingAverage(toward: network, momentum: configuration.encoderMomentum)
-                }
+                momentumNetwork?.updateMovingAverage(toward: network, momentum: configuration.encoderMomentum)
             }
             log("  \(method.rawValue) seed \(seed) epoch \(epoch + 1)/\(configuration.epochs): "
                 + String(format: "coarse-label loss %.4f", lossSum / Double(max(batchesPerEpoch, 1))))
