@@ -18,11 +18,17 @@
 public final class SmallConvolutionalBackbone: Layer, @unchecked Sendable {
     public typealias Scalar = Float
     public var isTraining = true
+    /// 3×3 convolution, input channels → 16, no bias (a batch norm follows).
     public let conv1: Conv2d<Float>
+    /// The batch norm after `conv1`.
     public let bn1: BatchNorm2d<Float>
+    /// 3×3 convolution, 16 → 32 channels.
     public let conv2: Conv2d<Float>
+    /// The batch norm after `conv2`.
     public let bn2: BatchNorm2d<Float>
+    /// 3×3 convolution, 32 → 64 channels.
     public let conv3: Conv2d<Float>
+    /// The batch norm after `conv3`.
     public let bn3: BatchNorm2d<Float>
     /// The length of the feature vector (the last convolution's channels).
     public let featureCount: Int

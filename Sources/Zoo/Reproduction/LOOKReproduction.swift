@@ -101,7 +101,9 @@ public struct LOOKReproduction: Sendable {
 
     /// The two pre-training objectives, compared with one budget.
     public enum Method: String, Sendable, CaseIterable {
+        /// Softmax cross-entropy through a linear classifier on the coarse labels.
         case crossEntropy = "cross-entropy"
+        /// LOOK through a 128-d MLP head, against a momentum encoder's memory bank.
         case look = "LOOK"
     }
 
@@ -112,7 +114,9 @@ public struct LOOKReproduction: Sendable {
 
     /// What one pre-trained backbone measured.
     public struct Measurement: Sendable, Equatable {
+        /// The pre-training objective.
         public var method: Method
+        /// The seed of the pre-training and of the probes' label draws.
         public var seed: UInt64
         /// Linear-probe test accuracy on the fine labels, one per `labelsPerClass` entry.
         public var probeAccuracies: [Double]
@@ -129,6 +133,7 @@ public struct LOOKReproduction: Sendable {
     /// The settings of this reproduction.
     public let configuration: Configuration
 
+    /// A reproduction with `configuration`'s settings (`.standard` or `.quick`).
     public init(_ configuration: Configuration) {
         self.configuration = configuration
     }
