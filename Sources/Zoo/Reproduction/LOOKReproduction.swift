@@ -63,11 +63,12 @@ public struct LOOKReproduction: Sendable {
         /// The thread budget of the kernels.
         public var threads = ThreadBudget.defaultCount
 
-        /// The default: 20,000 images for 8 epochs, three seeds (about 20 minutes on two cores).
+        /// The default: 20,000 images for 8 epochs, three seeds: 80 times `quick`'s training,
+        /// about 40 CPU-minutes (20–40 minutes on two quiet cores, extrapolated from `quick`).
         public static let standard = Configuration()
 
-        /// A smoke-test version, about a minute on two cores: 3,000 images for 2 epochs, one
-        /// seed, 1,000 test images.
+        /// A smoke-test version: 3,000 images for 2 epochs, one seed, 1,000 test images (70 s
+        /// wall and 28 CPU-seconds in a release build on two cores loaded by other jobs).
         public static let quick: Configuration = {
             var configuration = Configuration()
             configuration.trainingImages = 3_000
