@@ -159,6 +159,7 @@ import _TestSupport
         var generator = PhiloxGenerator(seed: 0)
         #expect(MaskedAutoencoder<Float>(.smallFashionMNIST, using: &generator).parameterCount == 914_704)
         #expect(MaskedAutoencoder<Float>(.smallCIFAR, using: &generator).parameterCount == 917_584)
+        #expect(MaskedAutoencoder<Float>(.tinyFashionMNIST, using: &generator).parameterCount == 312_976)
     }
 
     // MARK: Forward pass and loss
