@@ -18,6 +18,16 @@ import Testing
         #expect(!decayed.contains("pos_embed") && !spared.contains("pos_embed") && !spared.contains("decoder_pos_embed"))
     }
 
+    @Test func theClassifiersTokensAreSparedUnderTheirPrefix() {
+        var generator = PhiloxGenerator(seed: 0)
+        let classifier = GlobalPoolClassifier(MaskedAutoencoder<Float>(MaskedAutoencoderTests.tiny, using: &generator)
+            .visionTransformer(classCount: 3, using: &generator))
+        let groups = MAEReproduction.parameterGroups(classifier.namedParameters(), learningRate: 1e-3, weightDecay: 0.05)
+        let spared = Set(groups[1].names ?? [])
+        #expect(spared.contains("encoder.cls_token") && spared.contains("encoder.pos_embed"))
+        #expect(Set(groups[0].names ?? []).contains("encoder.head.weight"))
+    }
+
     @Test func theConfigurationRejectsTooFewLabels() {
         var configuration = MAEReproduction.Configuration.quick
         configuration.labelFractions = [0.001]

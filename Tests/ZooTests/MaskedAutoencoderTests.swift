@@ -297,4 +297,16 @@ import _TestSupport
         assertClose(classifier.encode(images).value, model.encode(images, masking: nil).value, absolute: 1e-6)
         #expect(classifier(images).shape == [2, 3])
     }
+
+    @Test func theGlobalPoolClassifierReadsTheMeanPatchToken() {
+        var generator = PhiloxGenerator(seed: 6)
+        let encoder = MaskedAutoencoder<Float>(Self.tiny, using: &generator).visionTransformer(classCount: 4, using: &generator)
+        let classifier = GlobalPoolClassifier(encoder)
+        let images = Variable<Float>(Self.images([2, 1, 8, 8], seed: 1))
+        let pooled = encoder.encode(images).value.sliced(axis: 1, from: 1).mean(alongAxes: [1])   // [2, 16]
+        let logits = classifier(images).value
+        #expect(logits.shape == [2, 4])
+        assertClose(logits, encoder.head(Variable(pooled)).value, absolute: 1e-6)
+        #expect(classifier.namedParameters().contains { $0.name == "encoder.cls_token" })
+    }
 }

@@ -93,9 +93,10 @@ extension MAEReproduction {
             measurements.labelCounts[fraction] = labeled.count
             let seed = configuration.seed &+ 200 &+ UInt64(index) * 10
             var headGenerator = PhiloxGenerator(seed: seed)
-            let pretrained = autoencoder.visionTransformer(classCount: entry.classCount, using: &headGenerator)
+            let pretrained = GlobalPoolClassifier(autoencoder.visionTransformer(classCount: entry.classCount, using: &headGenerator))
             headGenerator = PhiloxGenerator(seed: seed)
-            let scratch = VisionTransformer<Float>(model.encoderConfiguration(classCount: entry.classCount), using: &headGenerator)
+            let scratch = GlobalPoolClassifier(VisionTransformer<Float>(model.encoderConfiguration(classCount: entry.classCount),
+                                                                        using: &headGenerator))
             measurements.fineTuned[fraction] = try fineTune(pretrained, on: labeled, test: test, seed: seed &+ 1)
             measurements.scratch[fraction] = try fineTune(scratch, on: labeled, test: test, seed: seed &+ 1)
             log(String(format: "fine-tuning with %d labels: MAE %.4f, scratch %.4f", labeled.count,
@@ -157,7 +158,7 @@ extension MAEReproduction {
                 + "warmup \(ReproductionTable.format(100 * configuration.warmupFraction)) % then cosine, random resized crops and flips, "
                 + (model.normalizesPixelTargets ? "normalized" : "plain") + " pixel targets.",
             "Linear probe: BatchNorm1d without affine + Linear on the frozen encoder's class token (MAE's protocol) or mean patch token, SGD momentum 0.9 (MAE: LARS), \(configuration.probeEpochs) epochs; the random encoder is the pre-trained one's initialization.",
-            "Fine-tuning: the class-token ViT, AdamW lr \(ReproductionTable.format(configuration.fineTuningLearningRate)), \(configuration.fineTuningSteps) steps per run, "
+            "Fine-tuning: the ViT classifying from its mean patch token (MAE's global pooling), AdamW lr \(ReproductionTable.format(configuration.fineTuningLearningRate)), \(configuration.fineTuningSteps) steps per run, "
                 + "horizontal flips only; no layer-wise decay, mixup, cutmix or drop path (MAE uses them). Scratch = the same ViT from its own initialization.",
         ]
         return report

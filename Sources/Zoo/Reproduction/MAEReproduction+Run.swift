@@ -13,7 +13,7 @@ extension MAEReproduction {
                                 weightDecay: Double) -> [ParameterGroup<Float>] {
         ParameterGroup.splittingWeightDecay(parameters.filter(\.parameter.requiresGradient),
                                             learningRate: learningRate, weightDecay: weightDecay) { name, parameter in
-            parameter.shape.count <= 1 || undecayedNames.contains(name)
+            parameter.shape.count <= 1 || undecayedNames.contains(String(name.split(separator: ".").last ?? ""))
         }
     }
 
@@ -118,7 +118,7 @@ extension MAEReproduction {
     /// and returns its test accuracy.
     ///
     /// - Throws: `TrainingError.diverged` when the loss stops being finite.
-    func fineTune(_ classifier: VisionTransformer<Float>, on labeled: LabeledImages, test: LabeledImages, seed: UInt64) throws -> Double {
+    func fineTune(_ classifier: GlobalPoolClassifier<Float>, on labeled: LabeledImages, test: LabeledImages, seed: UInt64) throws -> Double {
         let flipped = labeled.map(seed: seed) { sample, generator in
             LabeledSample(features: sample.features.randomlyFlippedHorizontally(using: &generator), label: sample.label)
         }
