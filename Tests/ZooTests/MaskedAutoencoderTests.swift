@@ -159,6 +159,7 @@ import _TestSupport
         var generator = PhiloxGenerator(seed: 0)
         #expect(MaskedAutoencoder<Float>(.smallFashionMNIST, using: &generator).parameterCount == 914_704)
         #expect(MaskedAutoencoder<Float>(.smallCIFAR, using: &generator).parameterCount == 917_584)
+        #expect(MaskedAutoencoder<Float>(.tinyFashionMNIST, using: &generator).parameterCount == 312_976)
     }
 
     // MARK: Forward pass and loss
@@ -295,5 +296,17 @@ import _TestSupport
         let images = Variable<Float>(Self.images([2, 1, 8, 8], seed: 5))
         assertClose(classifier.encode(images).value, model.encode(images, masking: nil).value, absolute: 1e-6)
         #expect(classifier(images).shape == [2, 3])
+    }
+
+    @Test func theGlobalPoolClassifierReadsTheMeanPatchToken() {
+        var generator = PhiloxGenerator(seed: 6)
+        let encoder = MaskedAutoencoder<Float>(Self.tiny, using: &generator).visionTransformer(classCount: 4, using: &generator)
+        let classifier = GlobalPoolClassifier(encoder)
+        let images = Variable<Float>(Self.images([2, 1, 8, 8], seed: 1))
+        let pooled = encoder.encode(images).value.sliced(axis: 1, from: 1).mean(alongAxes: [1])   // [2, 16]
+        let logits = classifier(images).value
+        #expect(logits.shape == [2, 4])
+        assertClose(logits, encoder.head(Variable(pooled)).value, absolute: 1e-6)
+        #expect(classifier.namedParameters().contains { $0.name == "encoder.cls_token" })
     }
 }

@@ -13,7 +13,7 @@ extension MAEReproduction {
                                 weightDecay: Double) -> [ParameterGroup<Float>] {
         ParameterGroup.splittingWeightDecay(parameters.filter(\.parameter.requiresGradient),
                                             learningRate: learningRate, weightDecay: weightDecay) { name, parameter in
-            parameter.shape.count <= 1 || undecayedNames.contains(name)
+            parameter.shape.count <= 1 || undecayedNames.contains(String(name.split(separator: ".").last ?? ""))
         }
     }
 
@@ -92,26 +92,37 @@ extension MAEReproduction {
 
     // MARK: - Evaluation
 
-    /// The test accuracy of a linear probe trained on `encoder`'s features of `training`.
-    func probeAccuracy(_ encoder: MaskedAutoencoder<Float>, training: LabeledImages, test: LabeledImages) -> Double {
-        let pooling = configuration.probePooling
+    /// The test accuracies of linear probes trained on `encoder`'s features of `training`: one
+    /// on the class token (MAE's protocol), one on the mean of the patch tokens.
+    func probeAccuracies(_ encoder: MaskedAutoencoder<Float>, training: LabeledImages, test: LabeledImages)
+        -> (classToken: Double, patchMean: Double) {
         encoder.eval()
         defer { encoder.train() }
-        let features: (Variable<Float>) -> Variable<Float> = { encoder.features($0, pooling: pooling) }
+        let dimension = encoder.configuration.embeddingDimension
+        // One pass gives both: `[N, 2D]`, the class token then the patch mean.
+        let features: (Variable<Float>) -> Variable<Float> = { encoder.features($0, pooling: .classTokenAndPatchMean) }
         let trainingFeatures = LinearProbe.features(of: features, dataset: training, batchSize: configuration.evaluationBatchSize)
         let testFeatures = LinearProbe.features(of: features, dataset: test, batchSize: configuration.evaluationBatchSize)
-        let probe = LinearProbe.train(features: trainingFeatures.features, labels: trainingFeatures.labels, classCount: 10,
-                                      epochs: configuration.probeEpochs, batchSize: 256, learningRate: 0.1,
-                                      seed: configuration.seed &+ 105, normalize: true)
-        return probe.accuracy(features: testFeatures.features, labels: testFeatures.labels)
+        func accuracy(columns: Range<Int>) -> Double {
+            let probe = LinearProbe.train(features: trainingFeatures.features.sliced(axis: 1, from: columns.lowerBound, to: columns.upperBound).contiguous(),
+                                          labels: trainingFeatures.labels, classCount: 10, epochs: configuration.probeEpochs,
+                                          batchSize: 256, learningRate: 0.1, seed: configuration.seed &+ 105, normalize: true)
+            return probe.accuracy(features: testFeatures.features.sliced(axis: 1, from: columns.lowerBound, to: columns.upperBound).contiguous(),
+                                  labels: testFeatures.labels)
+        }
+        return (accuracy(columns: 0..<dimension), accuracy(columns: dimension..<(2 * dimension)))
     }
 
     /// Trains `classifier` on `labeled` for `fineTuningSteps` steps (AdamW, weight decay 0.05 on
-    /// weight matrices, warmup then cosine, the pre-training augmentation) and returns its test accuracy.
+    /// weight matrices, warmup then cosine, horizontal flips — crops slow down runs this short)
+    /// and returns its test accuracy.
     ///
     /// - Throws: `TrainingError.diverged` when the loss stops being finite.
-    func fineTune(_ classifier: VisionTransformer<Float>, on labeled: LabeledImages, test: LabeledImages, seed: UInt64) throws -> Double {
-        let loader = DataLoader(augmented(labeled, seed: seed), batchSize: min(configuration.fineTuningBatchSize, labeled.count),
+    func fineTune(_ classifier: GlobalPoolClassifier<Float>, on labeled: LabeledImages, test: LabeledImages, seed: UInt64) throws -> Double {
+        let flipped = labeled.map(seed: seed) { sample, generator in
+            LabeledSample(features: sample.features.randomlyFlippedHorizontally(using: &generator), label: sample.label)
+        }
+        let loader = DataLoader(flipped, batchSize: min(configuration.fineTuningBatchSize, labeled.count),
                                 shuffle: true, seed: seed &+ 1, dropLast: true, workers: 1)
         let steps = configuration.fineTuningSteps
         let optimizer = AdamW(groups: Self.parameterGroups(classifier.namedParameters(), learningRate: configuration.fineTuningLearningRate,

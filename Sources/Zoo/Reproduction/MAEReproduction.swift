@@ -25,7 +25,7 @@ public struct MAEReproduction: Sendable {
         /// The dataset, by its registry name (`fashion-mnist`, 28 × 28 grey).
         public var dataset = "fashion-mnist"
         /// The autoencoder; its image size and channels must match the dataset's.
-        public var model = MaskedAutoencoderConfiguration.smallFashionMNIST
+        public var model = MaskedAutoencoderConfiguration.tinyFashionMNIST
         /// Training images used, spread evenly over the training split: the pre-training set
         /// (without labels), the probe's training set and the pool the labeled fractions come from.
         public var trainingImages = 60_000
@@ -43,18 +43,16 @@ public struct MAEReproduction: Sendable {
         public var weightDecay = 0.05
         /// The area range of the random resized crops (MAE: 0.2–1).
         public var cropScale: ClosedRange<Double> = 0.2...1
-        /// How the probe turns the encoder's tokens into one vector per image.
-        public var probePooling = MaskedAutoencoder<Float>.FeaturePooling.classToken
         /// Passes of the linear probe over the training features.
         public var probeEpochs = 30
         /// The fractions of the training images whose labels fine-tuning may use.
         public var labelFractions = [0.01, 0.1]
         /// Fine-tuning steps per fraction, for the MAE-initialized and the scratch ViT alike.
-        public var fineTuningSteps = 1_000
+        public var fineTuningSteps = 600
         /// Images per fine-tuning step (fewer when the labeled set is smaller).
         public var fineTuningBatchSize = 64
-        /// The fine-tuning learning rate (AdamW, warmup 10 % then cosine), both initializations.
-        public var fineTuningLearningRate = 5e-4
+        /// The fine-tuning learning rate (AdamW, warmup 10 % then cosine, flips only), both initializations.
+        public var fineTuningLearningRate = 1e-3
         /// Images per encoder call when computing features and test accuracies.
         public var evaluationBatchSize = 500
         /// The seed of the initialization, masking, augmentation and order of everything.
@@ -65,18 +63,19 @@ public struct MAEReproduction: Sendable {
         public init() {}
 
         /// The default run: all 60,000 training images for 10 epochs of pre-training, 1 % and 10 %
-        /// of the labels for 1,000 fine-tuning steps each.
+        /// of the labels for 600 fine-tuning steps each.
         public static let standard = Configuration()
 
-        /// A smoke run of about a minute: 6,000 training images for 2 epochs, 1,000 test images,
-        /// 60 and 600 labels for 60 fine-tuning steps each.
+        /// A smoke run of about a minute: 4,000 training images for 3 epochs, 500 test images,
+        /// 40 and 400 labels for 50 fine-tuning steps of 32 images each.
         public static let quick: Configuration = {
             var configuration = Configuration()
-            configuration.trainingImages = 6_000
-            configuration.testImages = 1_000
-            configuration.pretrainingEpochs = 2
+            configuration.trainingImages = 4_000
+            configuration.testImages = 500
+            configuration.pretrainingEpochs = 3
             configuration.probeEpochs = 20
-            configuration.fineTuningSteps = 60
+            configuration.fineTuningSteps = 50
+            configuration.fineTuningBatchSize = 32
             return configuration
         }()
 
@@ -121,8 +120,10 @@ public struct MAEMeasurements: Sendable, Equatable {
     public var firstLoss = Double.nan, lastLoss = Double.nan
     /// The pre-training steps taken.
     public var pretrainingSteps = 0
-    /// Test accuracy of the linear probe on the pre-trained and on the random encoder.
+    /// Test accuracy of the linear probe on the class token of the pre-trained and of the random encoder.
     public var probeAccuracy = Double.nan, randomProbeAccuracy = Double.nan
+    /// The same on the mean of the patch tokens.
+    public var patchMeanProbeAccuracy = Double.nan, randomPatchMeanProbeAccuracy = Double.nan
     /// Test accuracy after fine-tuning, per label fraction: MAE-initialized and from scratch.
     public var fineTuned: [Double: Double] = [:], scratch: [Double: Double] = [:]
     /// The labeled images each fraction gave.
@@ -133,6 +134,8 @@ public struct MAEMeasurements: Sendable, Equatable {
     public static func == (lhs: MAEMeasurements, rhs: MAEMeasurements) -> Bool {
         lhs.lossCurve.map(\.step) == rhs.lossCurve.map(\.step) && lhs.lossCurve.map(\.loss) == rhs.lossCurve.map(\.loss)
             && lhs.probeAccuracy == rhs.probeAccuracy && lhs.randomProbeAccuracy == rhs.randomProbeAccuracy
+            && lhs.patchMeanProbeAccuracy == rhs.patchMeanProbeAccuracy
+            && lhs.randomPatchMeanProbeAccuracy == rhs.randomPatchMeanProbeAccuracy
             && lhs.fineTuned == rhs.fineTuned && lhs.scratch == rhs.scratch
     }
 }
