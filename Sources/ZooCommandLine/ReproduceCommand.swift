@@ -8,7 +8,7 @@ struct ReproduceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reproduce", abstract: "Reproduce a paper's central claim and report it beside the paper's numbers.",
         discussion: "Each writes report.md, report.json and its pictures to --output; the last line printed is {\"claims\": [...]}.",
-        subcommands: [ReproduceMaestroCommand.self, ReproduceMAECommand.self, ReproduceLOOKCommand.self])
+        subcommands: [ReproduceDANNCommand.self, ReproduceMaestroCommand.self, ReproduceMAECommand.self, ReproduceLOOKCommand.self])
 }
 
 /// The options every `zoo reproduce` run shares.
