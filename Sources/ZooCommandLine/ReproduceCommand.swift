@@ -8,7 +8,8 @@ struct ReproduceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reproduce", abstract: "Reproduce a paper's central claim and report it beside the paper's numbers.",
         discussion: "Each writes report.md, report.json and its pictures to --output; the last line printed is {\"claims\": [...]}.",
-        subcommands: [ReproduceDANNCommand.self, ReproduceMaestroCommand.self])
+        subcommands: [ReproduceResNetCommand.self, ReproduceMAECommand.self, ReproduceDANNCommand.self,
+                      ReproduceLOOKCommand.self, ReproduceMaestroCommand.self])
 }
 
 /// The options every `zoo reproduce` run shares.

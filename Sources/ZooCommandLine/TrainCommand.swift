@@ -43,6 +43,8 @@ struct TrainCommand: ParsableCommand {
     var limitTrain: Int?
     @Option(help: "Test on N test images spread evenly over the set.")
     var limitTest: Int?
+    @Flag(help: "Augment the training images: random crops of the image padded by 4 and horizontal flips (He et al. 2016, §4.2).")
+    var augment = false
     @Option(help: "Background threads preparing batches.")
     var workers = 1
     @Option(help: "Keep the checkpoints of the latest N epochs (0: all).")
@@ -68,6 +70,7 @@ struct TrainCommand: ParsableCommand {
             configuration.threads = threads
             configuration.trainingLimit = limitTrain
             configuration.testLimit = limitTest
+            configuration.augmentation = augment ? ImageAugmentation() : nil
             configuration.loaderWorkers = workers
             configuration.keptCheckpoints = keepCheckpoints
             try configuration.validate()
@@ -96,6 +99,7 @@ struct TrainCommand: ParsableCommand {
             }
             print("training \(model) (\(run.model.parameterCount) parameters) on \(dataset): "
                   + "\(run.trainingLoader.dataset.count) training and \(run.testLoader.dataset.count) test images, "
+                  + (augment ? "crops and flips, " : "")
                   + "\(configuration.optimizer.rawValue) lr \(configuration.learningRate) \(configuration.schedule.rawValue), "
                   + "\(configuration.threads) threads → \(outputDirectory.path)")
             let summary = try run.train(progress: .standardError) { line in print(line) }

@@ -99,6 +99,13 @@ let gradientCases: [GradientCase] = [
     GradientCase(name: "matmul broadcast batch", inputs: [sample([2, 2, 3]), sample([3, 4], seed: 6)]) { matmul($0[0], $0[1]) },
     GradientCase(name: "matmul vector", inputs: [row, sample([3, 2], seed: 7)]) { matmul($0[0], $0[1]) },
     GradientCase(name: "matmul dot", inputs: [row, sample([3], seed: 8)]) { matmul($0[0], $0[1]) },
+    // Similarities and top-k (composed: rowsNormalized, cosineSimilarities, squaredDistances, topK).
+    GradientCase(name: "rowsNormalized", inputs: [sample([3, 4])]) { $0[0].rowsNormalized() },
+    GradientCase(name: "cosineSimilarities", inputs: [sample([3, 4]), sample([5, 4], seed: 9)]) { $0[0].cosineSimilarities(to: $0[1]) },
+    GradientCase(name: "cosineSimilarities with itself", inputs: [nonContiguous(sample([4, 3]))]) { $0[0].cosineSimilarities(to: $0[0]) },
+    GradientCase(name: "squaredDistances", inputs: [sample([3, 4]), sample([5, 4], seed: 9)]) { $0[0].squaredDistances(to: $0[1]) },
+    GradientCase(name: "topK (selection held fixed)", inputs: [sample([3, 6])]) { $0[0].topK(2).values },
+    GradientCase(name: "topK smallest along axis 0", inputs: [sample([5, 2])]) { $0[0].topK(3, alongAxis: 0, largest: false).values.square() },
     // Joining and indexing.
     GradientCase(name: "pad", inputs: [sample([2, 3])]) { $0[0].padded([(1, 0), (2, 1)], with: 0.5) },
     GradientCase(name: "concatenate axis 1", inputs: [matrix, sample([2, 2], seed: 9)]) { Variable.concatenating([$0[0], $0[1]], alongAxis: 1) },

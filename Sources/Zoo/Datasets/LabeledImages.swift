@@ -13,6 +13,9 @@ public struct LabeledImages: Dataset, Sendable {
     public let maximumValue: UInt8
     /// How samples are shaped (padding, channel repetition).
     public var layout: ImageLayout
+    /// The random crops and flips applied to each sample after the layout, and their seed;
+    /// `nil`: none. Set by `augmented(_:seed:)`.
+    public internal(set) var augmentation: AugmentationState?
 
     /// - Parameters:
     ///   - pixels: `[N, C, H, W]` bytes.
@@ -41,9 +44,19 @@ public struct LabeledImages: Dataset, Sendable {
     /// The `[C, H, W]` shape of one sample, after the layout.
     public var sampleShape: [Int] { layout.outputShape(for: imageShape) }
 
-    /// Image `index` as floats in `[0, 1]`, shaped by the layout, and its label.
+    /// Image `index` as floats in `[0, 1]`, shaped by the layout, and its label (augmented as
+    /// in epoch 0 when the set is augmented).
     public func sample(at index: Int) -> LabeledSample<Float> {
-        LabeledSample(features: image(at: index), label: labels[index])
+        sample(at: index, epoch: 0)
+    }
+
+    /// Image `index` as epoch `epoch` sees it: shaped by the layout, then randomly cropped and
+    /// flipped when the set is augmented (see `augmented(_:seed:)`), and its label.
+    public func sample(at index: Int, epoch: Int) -> LabeledSample<Float> {
+        guard let augmentation else { return LabeledSample(features: image(at: index), label: labels[index]) }
+        var generator = augmentation.generator(index: index, epoch: epoch)
+        return LabeledSample(features: augmentation.augmentation.apply(to: image(at: index), using: &generator),
+                             label: labels[index])
     }
 
     /// Image `index` as floats in `[0, 1]`, `sampleShape`.
@@ -55,9 +68,12 @@ public struct LabeledImages: Dataset, Sendable {
                              shape: shape, maximumValue: Float(maximumValue))
     }
 
-    /// The same images and labels with another layout.
+    /// The same images, labels and augmentation with another layout.
     public func with(layout: ImageLayout) -> LabeledImages {
-        LabeledImages(pixels: pixels, labels: labels, maximumValue: maximumValue, layout: layout)
+        var copy = self
+        copy.layout = layout
+        _ = layout.outputShape(for: imageShape)  // checks the layout fits
+        return copy
     }
 }
 

@@ -97,7 +97,7 @@ public struct DatasetRegistry: Sendable {
 }
 
 extension LabeledImages {
-    /// The images at `indices`, in that order, as a new set (copied).
+    /// The images at `indices`, in that order, as a new set (copied, with the same augmentation).
     ///
     /// - Precondition: every index lies in `0..<count`.
     public func selecting(_ indices: [Int]) -> LabeledImages {
@@ -110,8 +110,10 @@ extension LabeledImages {
                 bytes.append(contentsOf: source[index * imageSize ..< (index + 1) * imageSize])
             }
         }
-        return LabeledImages(pixels: Tensor<UInt8>(shape: [indices.count] + imageShape, scalars: bytes),
-                             labels: indices.map { labels[$0] }, maximumValue: maximumValue, layout: layout)
+        var selection = LabeledImages(pixels: Tensor<UInt8>(shape: [indices.count] + imageShape, scalars: bytes),
+                                      labels: indices.map { labels[$0] }, maximumValue: maximumValue, layout: layout)
+        selection.augmentation = augmentation
+        return selection
     }
 
     /// `limit` images spread evenly over the set (indices `⌊i·N / limit⌋`), all when there are

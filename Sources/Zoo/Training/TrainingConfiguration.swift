@@ -72,6 +72,8 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     public var trainingLimit: Int?
     /// Test on `testLimit` images spread evenly over the test set; `nil`: all.
     public var testLimit: Int?
+    /// Random crops and flips of the training images (`zoo train --augment`); `nil`: none.
+    public var augmentation: ImageAugmentation?
     /// Background threads that prepare batches (0: on the training thread).
     public var loaderWorkers = 1
     /// How many of the latest epoch checkpoints to keep on disk (0: all).
@@ -81,6 +83,13 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     public init(model: String, dataset: String) {
         self.model = model
         self.dataset = dataset
+    }
+
+    /// The seed of the augmentation's draws: derived from `seed`, on a stream of its own so that
+    /// the crops are not tied to the shuffling.
+    public var augmentationSeed: UInt64 {
+        var generator = PhiloxGenerator(seed: seed).forked(stream: 0x6175_676D)  // "augm"
+        return generator.next()
     }
 
     /// Checks every setting.
@@ -99,6 +108,7 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
         try check(threads >= 1, "--threads must be at least 1, got \(threads)")
         try check(trainingLimit.map { $0 >= 1 } ?? true, "--limit-train must be at least 1, got \(trainingLimit ?? 0)")
         try check(testLimit.map { $0 >= 1 } ?? true, "--limit-test must be at least 1, got \(testLimit ?? 0)")
+        try check((augmentation?.padding ?? 0) >= 0, "--augment: padding must be ≥ 0, got \(augmentation?.padding ?? 0)")
         try check(loaderWorkers >= 0, "--workers must be ≥ 0, got \(loaderWorkers)")
         try check(keptCheckpoints >= 0, "--keep-checkpoints must be ≥ 0, got \(keptCheckpoints)")
     }

@@ -4,7 +4,7 @@ import Foundation
 
 extension TrainingRun where TrainingData == LabeledImages, TestData == LabeledImages {
     /// A run of `configuration.model` on `configuration.dataset`, its weights drawn from
-    /// `configuration.seed`.
+    /// `configuration.seed`, its training images augmented when `configuration.augmentation` says so.
     ///
     /// - Parameters:
     ///   - configuration: the model, dataset and hyperparameters.
@@ -28,6 +28,7 @@ extension TrainingRun where TrainingData == LabeledImages, TestData == LabeledIm
         var test = try datasetEntry.load(.test, dataDirectory: dataDirectory)
         if let limit = configuration.trainingLimit { training = training.evenlySpaced(limit) }
         if let limit = configuration.testLimit { test = test.evenlySpaced(limit) }
+        training = training.augmented(configuration.augmentation, seed: configuration.augmentationSeed)
         try self.init(configuration: configuration, model: model, trainingData: training, testData: test,
                       outputDirectory: outputDirectory)
     }
