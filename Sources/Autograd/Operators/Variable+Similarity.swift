@@ -21,7 +21,9 @@ extension Variable {
     /// The cosine similarity of every row of `self` with every row of `other`:
     /// `S[i, j] = a_i · b_j / (max(‖a_i‖, ε) · max(‖b_j‖, ε))`.
     ///
-    /// - Parameter other: `[m, d]`.
+    /// - Parameters:
+    ///   - other: `[m, d]`.
+    ///   - epsilon: the smallest norm divided by (ε above).
     /// - Returns: `[n, m]` for `self` of shape `[n, d]`.
     /// - Precondition: both are matrices with rows of the same length.
     @_specialize(where Scalar == Float)

@@ -33,8 +33,9 @@ extension Tensor where Scalar: FloatingPointTensorElement {
     ///   - metric: how candidates are scored (cosine by default).
     ///   - queryKeys: one key per query (optional; both key arrays or neither).
     ///   - candidateKeys: one key per candidate.
-    ///   - queryBlockSize, candidateBlockSize: the block shape, which bounds the memory used to
-    ///     `queryBlockSize × candidateBlockSize` scores.
+    ///   - queryBlockSize: the number of queries per block; with `candidateBlockSize` it bounds
+    ///     the memory used to `queryBlockSize × candidateBlockSize` scores.
+    ///   - candidateBlockSize: the number of candidates per block.
     /// - Returns: `scores` `[n, k]` (similarities or squared distances) and `indices` `[n, k]`
     ///   into `candidates`, for `self` of shape `[n, d]`.
     /// - Precondition: both are matrices with rows of the same length; key arrays, when given,

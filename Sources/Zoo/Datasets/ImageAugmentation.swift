@@ -30,7 +30,9 @@ public struct ImageAugmentation: Sendable, Codable, Equatable {
     /// Draws two integers for the crop's corner, then one number for the flip when
     /// `flipsHorizontally`.
     ///
-    /// - Parameter image: `[C, H, W]`.
+    /// - Parameters:
+    ///   - image: `[C, H, W]`.
+    ///   - generator: the source of the crop's corner and the flip.
     /// - Returns: `[C, H, W]`, contiguous.
     public func apply(to image: Tensor<Float>, using generator: inout PhiloxGenerator) -> Tensor<Float> {
         precondition(image.rank == 3, "ImageAugmentation.apply: image \(image.shape) is not [C, H, W]")

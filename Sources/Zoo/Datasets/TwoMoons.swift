@@ -34,6 +34,7 @@ public struct TwoMoons: Dataset {
     /// - Parameters:
     ///   - count: the number of points, `⌊count/2⌋` on the upper moon.
     ///   - noise: the standard deviation of the Gaussian noise added to each coordinate.
+    ///   - generator: the source of the noise and the shuffle.
     public init(count: Int, noise: Double = 0.1, using generator: inout PhiloxGenerator) {
         precondition(count >= 2 && noise >= 0, "TwoMoons: need at least 2 points and noise ≥ 0, got \(count) and \(noise)")
         let upper = count / 2, lower = count - upper

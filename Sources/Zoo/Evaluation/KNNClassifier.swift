@@ -27,6 +27,7 @@ public struct KNNClassifier: Sendable {
     /// - Parameters:
     ///   - features: `[N, D]`.
     ///   - labels: `N` labels in `0..<classCount`.
+    ///   - classCount: the number of classes.
     ///   - neighbourCount: `k` (20 by default; Wu et al. use 200 on ImageNet).
     ///   - temperature: `τ` (0.07 by default, Wu et al.'s), or `nil` for a plain majority vote.
     /// - Precondition: one label per row, labels in range, `1 ≤ k ≤ N`.

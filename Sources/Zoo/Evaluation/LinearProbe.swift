@@ -74,6 +74,11 @@ public final class LinearProbe: Layer, @unchecked Sendable {
     /// - Parameters:
     ///   - features: `[N, D]`, frozen.
     ///   - labels: `N` classes in `0..<classCount`.
+    ///   - classCount: the number of classes, the probe's outputs.
+    ///   - epochs: passes over the features.
+    ///   - batchSize: features per mini-batch.
+    ///   - learningRate: the initial learning rate, decayed to zero.
+    ///   - seed: the seed of the batch order.
     ///   - normalize: standardize the features with `BatchNorm1d(affine: false)` first, as MAE does.
     public static func train(
         features: Tensor<Float>, labels: [Int], classCount: Int, epochs: Int, batchSize: Int,

@@ -51,8 +51,8 @@ public struct MemoryBank<Scalar: FloatingPointTensorElement>: Sendable {
     ///
     /// - Parameters:
     ///   - features: `[B, featureCount]`, detached (the bank keeps values, never a graph).
-    ///   - labels: `B` labels.
-    ///   - datasetIndices: `B` dataset indices of the images.
+    ///   - newLabels: `B` labels.
+    ///   - newIndices: `B` dataset indices of the images.
     /// - Precondition: the counts agree and `B ≤ capacity`.
     public mutating func enqueue(features: Tensor<Scalar>, labels newLabels: [Int], datasetIndices newIndices: [Int]) {
         precondition(features.rank == 2 && features.shape[1] == featureCount,
@@ -83,7 +83,7 @@ public struct MemoryBank<Scalar: FloatingPointTensorElement>: Sendable {
     /// - Parameters:
     ///   - queries: `[B, featureCount]`.
     ///   - k: neighbours per query.
-    ///   - excluding: the dataset index of each query.
+    ///   - queryIndices: the dataset index of each query.
     /// - Returns: `indices` `[B, k]` into the bank's slots (`-1` where fewer than `k` rows remain)
     ///   and their `scores`.
     public func nearestNeighbours(of queries: Tensor<Scalar>, k: Int, excluding queryIndices: [Int])

@@ -71,7 +71,9 @@ public func truncatedRank(of rank: Int, fraction: Double) -> Int {
 /// Maestro's initialization of the factors from a dense weight: with `W = P·Σ·Qᵀ` (the thin SVD),
 /// `U = P·√Σ` and `V = Q·√Σ`, so that `U·Vᵀ = W` and rank `j` carries `√σ_j` on either side.
 ///
-/// - Parameter weight: `[fanOut, fanIn]`.
+/// - Parameters:
+///   - weight: `[fanOut, fanIn]`.
+///   - layer: the layer's name, for the messages of a failed precondition or SVD.
 /// - Returns: `u: [fanOut, r]` and `v: [r, fanIn]` (V's rows), `r = min(fanOut, fanIn)`.
 /// - Precondition: the weight is finite (a fresh initialization or a trained layer).
 public func singularValueFactors<Scalar: FloatingPointTensorElement>(

@@ -15,6 +15,7 @@
 ///   - hiddenFeatures: the width of each hidden layer, e.g. `[256, 128]`.
 ///   - classCount: logits out.
 ///   - lowRank: factored hidden layers (Maestro) or plain `Linear` (the baseline).
+///   - generator: the source of the layers' initial weights.
 /// - Returns: `[N, C, H, W]` (or `[N, inputFeatures]`) → `[N, classCount]`.
 public func lowRankMultilayerPerceptron<Scalar: FloatingPointTensorElement>(
     inputFeatures: Int, hiddenFeatures: [Int], classCount: Int, lowRank: Bool, using generator: inout PhiloxGenerator

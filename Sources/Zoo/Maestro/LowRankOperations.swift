@@ -33,6 +33,8 @@ public func lowRankLinear<Scalar>(
 ///   - v: `[r, in, kH, kW]`.
 ///   - bias: `[out]` or `nil`.
 ///   - rank: `b` in `1...r`.
+///   - stride: the k×k convolution's stride.
+///   - padding: the k×k convolution's zero padding.
 /// - Returns: `[N, out, Hout, Wout]`, as `Conv2d` with the same stride and padding.
 public func lowRankConv2d<Scalar>(
     _ input: Variable<Scalar>, u: Variable<Scalar>, v: Variable<Scalar>, bias: Variable<Scalar>?, rank: Int,

@@ -31,6 +31,7 @@ public struct MaestroStepLoss<Scalar: FloatingPointTensorElement> {
 ///   - model: maps `input` to `[N, C]` logits.
 ///   - layers: `lowRankLayers(in: model)`.
 ///   - truncation: the sampler's pair for this step.
+///   - input: the batch `model` reads.
 ///   - labels: `[N]` classes.
 ///   - groupLassoWeight: `λ` (Maestro's default 5e-3).
 ///   - selfDistillation: whether to run the full pass and distil from it.

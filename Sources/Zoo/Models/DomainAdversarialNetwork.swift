@@ -67,15 +67,19 @@ public final class DomainAdversarialNetwork<Scalar: FloatingPointTensorElement>:
     /// The domain logits `G_d(GRL_λ(f))`: `[N, F]` → `[N, 2]`; the features receive `−λ` times
     /// the domain classifier's gradient.
     ///
-    /// - Parameter reversalScale: `λ` (a negative value makes the extractor help the domain
-    ///   classifier instead: the "cooperative" ablation).
+    /// - Parameters:
+    ///   - features: `[N, F]`, from `extractFeatures(_:)`.
+    ///   - reversalScale: `λ` (a negative value makes the extractor help the domain
+    ///     classifier instead: the "cooperative" ablation).
     public func classifyDomains(_ features: Variable<Scalar>, reversalScale: Scalar) -> Variable<Scalar> {
         domainClassifier(gradientReversal(features, scale: reversalScale))
     }
 
     /// Class logits and domain logits for a batch, the domain branch through a GRL of scale `λ`.
     ///
-    /// - Parameter input: `[N, …]` inputs.
+    /// - Parameters:
+    ///   - input: `[N, …]` inputs.
+    ///   - reversalScale: `λ`, the GRL's scale.
     /// - Returns: class logits `[N, classes]` and domain logits `[N, 2]`.
     public func forward(_ input: Variable<Scalar>, reversalScale: Scalar) -> (classLogits: Variable<Scalar>, domainLogits: Variable<Scalar>) {
         let features = extractFeatures(input)  // [N, F]

@@ -181,7 +181,9 @@ public final class MaskedAutoencoder<Scalar: FloatingPointTensorElement>: Module
     /// One MAE step's forward pass: mask at random, encode the visible patches, decode every
     /// patch, and score the removed ones.
     ///
-    /// - Parameter images: `[N, C, H, W]`.
+    /// - Parameters:
+    ///   - images: `[N, C, H, W]`.
+    ///   - generator: the source of the random masking.
     /// - Returns: the loss (a scalar), the prediction `[N, L, p²·C]` and the masking used.
     public func callAsFunction(_ images: Variable<Scalar>, using generator: inout PhiloxGenerator)
         -> (loss: Variable<Scalar>, prediction: Variable<Scalar>, masking: RandomMasking<Scalar>) {

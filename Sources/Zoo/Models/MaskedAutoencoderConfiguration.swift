@@ -35,6 +35,7 @@ public struct MaskedAutoencoderConfiguration: Sendable, Hashable {
     /// (`--norm_pix_loss`, used for the paper's results; `models_mae.py`'s default is false).
     public var normalizesPixelTargets: Bool
 
+    /// A configuration with the given settings; the defaults are `models_mae.py`'s.
     public init(
         imageSize: Int = 224, patchSize: Int = 16, inputChannels: Int = 3, embeddingDimension: Int = 1024,
         depth: Int = 24, headCount: Int = 16, decoderEmbeddingDimension: Int = 512, decoderDepth: Int = 8,

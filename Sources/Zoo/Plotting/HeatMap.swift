@@ -50,7 +50,11 @@ public struct HeatMap: SVGPanel {
     /// A heat map of `values`.
     ///
     /// - Parameters:
+    ///   - title: the title above the grid.
     ///   - values: rows of equal length, top row first.
+    ///   - colors: the color scale.
+    ///   - range: the values mapped to the ends of the scale; `nil` for the smallest and largest
+    ///     finite values.
     ///   - cellSize: pixels per cell; by default about 160 pixels for the whole grid.
     /// - Precondition: every row has the same, non-zero length.
     public init(title: String, values: [[Double]], colors: ColorScale = .viridis,

@@ -15,12 +15,15 @@ import Foundation
 public struct ScatterPlot: SVGPanel {
     /// A marker's shape.
     public enum Marker: String, Sendable, CaseIterable {
+        /// The shapes, in the order marker groups take them.
         case circle, square, triangle, diamond, cross, plus
     }
 
     /// One point with the indices of its group (colour) and marker group (shape).
     public struct Point: Sendable, Equatable {
+        /// The horizontal coordinate.
         public var x: Double
+        /// The vertical coordinate.
         public var y: Double
         /// Index into `groups`.
         public var group: Int
@@ -28,8 +31,11 @@ public struct ScatterPlot: SVGPanel {
         public var markerGroup: Int?
     }
 
+    /// The title above the chart.
     public var title: String
+    /// The label of the horizontal axis.
     public var xLabel: String
+    /// The label of the vertical axis.
     public var yLabel: String
     /// The colour groups' names, in the order they were first added (legend order).
     public private(set) var groups: [String] = []
@@ -47,6 +53,7 @@ public struct ScatterPlot: SVGPanel {
     /// The colours of the groups, in order (matplotlib's `tab10`, for up to ten classes).
     public static let palette = LinePlot.palette + ["#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 
+    /// An empty chart with a title and axis labels; `add(_:group:marker:)` adds the points.
     public init(title: String, xLabel: String, yLabel: String) {
         self.title = title
         self.xLabel = xLabel

@@ -27,6 +27,9 @@ public struct DigitsDomainAdaptation: Sendable {
         /// `μ₀` of the SGD annealing (the paper's 0.01).
         public var learningRate: Double
 
+        /// A scale with the given sizes.
+        ///
+        /// - Precondition: every size is positive.
         public init(sourceImages: Int, targetImages: Int, testImages: Int, steps: Int, batchSize: Int, seedCount: Int,
                     pictureImages: Int, learningRate: Double = 0.01) {
             precondition([sourceImages, targetImages, testImages, steps, batchSize, seedCount, pictureImages].allSatisfy { $0 > 0 },
@@ -57,12 +60,14 @@ public struct DigitsDomainAdaptation: Sendable {
     /// The methods compared, in table order.
     public static let methods: [DomainAdaptationMethod] = [.sourceOnly, .domainAdversarial, .trainOnTarget]
 
+    /// How much data and how many steps.
     public var scale: Scale
     /// The first seed; run `i` of each method uses `seed + i` (initialization and batch order).
     public var seed: UInt64
     /// Where MNIST and the MNIST-M photos are installed.
     public var dataDirectory: URL
 
+    /// An experiment at `scale`, its seeds counting up from `seed`.
     public init(scale: Scale, seed: UInt64, dataDirectory: URL = DataDirectory.defaultURL) {
         self.scale = scale
         self.seed = seed
@@ -71,9 +76,13 @@ public struct DigitsDomainAdaptation: Sendable {
 
     /// What one run measured.
     public struct RunResult: Sendable, Codable, Equatable {
+        /// The method the run trained with.
         public var method: DomainAdaptationMethod
+        /// The run's seed.
         public var seed: UInt64
+        /// The accuracy on the held-out MNIST-M (target) test images.
         public var targetAccuracy: Double
+        /// The accuracy on the MNIST (source) test images.
         public var sourceAccuracy: Double
         /// The domain classifier's accuracy over the last tenth of the steps (DANN only): near 0.5
         /// when the features no longer tell the domains apart.
@@ -83,7 +92,9 @@ public struct DigitsDomainAdaptation: Sendable {
     /// Runs every method and seed, and returns the report (without `seconds` and `command`, the
     /// caller's) and the feature picture.
     ///
-    /// - Parameter log: receives one line per finished run.
+    /// - Parameters:
+    ///   - command: the command line that reproduces the run, for the report.
+    ///   - log: receives one line per finished run.
     /// - Throws: `DatasetError` when MNIST or the MNIST-M photos are not installed.
     public func run(command: String, log: (String) -> Void = { _ in }) throws -> (report: ReproductionReport, picture: SVGFigure, results: [RunResult]) {
         let threeChannels = ImageLayout(channelCount: 3)

@@ -86,8 +86,10 @@ public struct DomainAdversarialStep: Sendable, Equatable {
 
 /// Trains a `DomainAdversarialNetwork` with one of the `DomainAdaptationMethod`s.
 public struct DomainAdversarialTraining: Sendable {
+    /// The settings of the run.
     public var configuration: DomainAdversarialConfiguration
 
+    /// A trainer with the given settings.
     public init(configuration: DomainAdversarialConfiguration) {
         self.configuration = configuration
     }
@@ -95,6 +97,7 @@ public struct DomainAdversarialTraining: Sendable {
     /// Runs `configuration.steps` steps on `model`, in place.
     ///
     /// - Parameters:
+    ///   - model: the network to train.
     ///   - source: labelled source samples.
     ///   - target: target samples; their labels are used only by `.trainOnTarget`.
     ///   - onStep: called after each step (a progress bar, a log).

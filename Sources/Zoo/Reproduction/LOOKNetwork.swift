@@ -36,6 +36,7 @@ public final class SmallConvolutionalBackbone: Layer, @unchecked Sendable {
     /// - Parameters:
     ///   - inputChannels: image channels (1 for Fashion-MNIST).
     ///   - widths: the three convolutions' channels (16, 32, 64 by default).
+    ///   - generator: the source of the initial weights.
     public init(inputChannels: Int = 1, widths: [Int] = [16, 32, 64], using generator: inout PhiloxGenerator) {
         precondition(widths.count == 3 && widths.allSatisfy { $0 > 0 }, "SmallConvolutionalBackbone: widths \(widths) must be three positive numbers")
         conv1 = convolutionBeforeNorm(inputChannels, widths[0], kernelSize: 3, using: &generator)

@@ -60,6 +60,7 @@ public struct MAEReproduction: Sendable {
         /// Threads for the kernels.
         public var threads = ThreadBudget.defaultCount
 
+        /// The default settings, those of `standard`.
         public init() {}
 
         /// The default run: all 60,000 training images for 10 epochs of pre-training, 1 % and 10 %
@@ -107,6 +108,7 @@ public struct MAEReproduction: Sendable {
     /// The settings of this reproduction.
     public let configuration: Configuration
 
+    /// A reproduction with the given settings.
     public init(_ configuration: Configuration) {
         self.configuration = configuration
     }
@@ -129,6 +131,7 @@ public struct MAEMeasurements: Sendable, Equatable {
     /// The labeled images each fraction gave.
     public var labelCounts: [Double: Int] = [:]
 
+    /// No measurements yet: empty curves and tables, NaN accuracies.
     public init() {}
 
     public static func == (lhs: MAEMeasurements, rhs: MAEMeasurements) -> Bool {

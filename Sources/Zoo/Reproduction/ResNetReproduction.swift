@@ -114,6 +114,7 @@ public struct ResNetReproduction: Sendable {
         /// Whether the blocks have identity shortcuts (option A); false: the plain network.
         public var residual: Bool
 
+        /// The network of `depth` layers, plain or residual.
         public init(depth: Int, residual: Bool) {
             self.depth = depth
             self.residual = residual
@@ -134,7 +135,9 @@ public struct ResNetReproduction: Sendable {
 
     /// What one network's training measured.
     public struct NetworkResult: Sendable, Equatable {
+        /// The network trained.
         public var network: Network
+        /// Its number of parameters.
         public var parameterCount: Int
         /// The error on the training images (`trainingErrorImages` of them) after each epoch, in
         /// `[0, 1]`: evaluation mode (batch-norm running statistics), without augmentation.
@@ -156,6 +159,7 @@ public struct ResNetReproduction: Sendable {
     /// The settings of this reproduction.
     public let configuration: Configuration
 
+    /// A reproduction with the given settings.
     public init(_ configuration: Configuration) {
         self.configuration = configuration
     }
@@ -166,6 +170,8 @@ public struct ResNetReproduction: Sendable {
     ///
     /// - Parameters:
     ///   - command: the command line that reproduces the run, for the report.
+    ///   - dataDirectory: where the installed datasets are.
+    ///   - datasets: the registry the configuration's dataset is looked up in.
     ///   - progress: where each epoch's progress bar goes; `nil` shows none.
     ///   - log: receives one line per epoch and network.
     /// - Throws: `TrainingError.invalidSetting` for a setting out of range, `RegistryError` for an
