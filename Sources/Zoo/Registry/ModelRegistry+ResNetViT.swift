@@ -2,10 +2,10 @@
 /// and classes. `ModelRegistry.standard` lists them after the perceptrons.
 
 extension ModelRegistry {
-    /// ResNet-20/32/44/56/110 (option A shortcuts), plain-20 and plain-56 for the paper's Fig. 6,
+    /// ResNet-8 (the quick start's small net), ResNet-20/32/44/56/110 (option A shortcuts), plain-20 and plain-56 for the paper's Fig. 6,
     /// and ResNet-18/34/50 with the CIFAR stem (He et al., 2016, https://arxiv.org/abs/1512.03385).
     public static let residualNetworkEntries: [ModelEntry] =
-        [20, 32, 44, 56, 110].map { cifarResNet(depth: $0, residual: true) }
+        [8, 20, 32, 44, 56, 110].map { cifarResNet(depth: $0, residual: true) }
         + [20, 56].map { cifarResNet(depth: $0, residual: false) }
         + [18, 34, 50].map(imageNetResNet)
 
