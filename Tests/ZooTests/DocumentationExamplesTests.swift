@@ -121,8 +121,8 @@ extension ModelRegistry {
     // GettingStarted.md
 
     @Test func gettingStartedModelsByName() throws {
-        print(ModelRegistry.standard.entries.map(\.name).prefix(3))  // ["mlp", "mlp-small", "resnet20"]
-        #expect(Array(ModelRegistry.standard.entries.map(\.name).prefix(3)) == ["mlp", "mlp-small", "resnet20"])
+        print(ModelRegistry.standard.entries.map(\.name).prefix(3))  // ["mlp", "mlp-small", "resnet8"]
+        #expect(Array(ModelRegistry.standard.entries.map(\.name).prefix(3)) == ["mlp", "mlp-small", "resnet8"])
 
         var generator = PhiloxGenerator(seed: 0)
         let input = ModelInput(sampleShape: [1, 32, 32], classCount: 10)  // Fashion-MNIST padded to 32×32

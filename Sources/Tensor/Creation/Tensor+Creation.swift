@@ -31,7 +31,7 @@ extension Tensor where Scalar: NumericTensorElement {
     /// The `n × n` identity matrix (or `rows × columns` with ones on the main diagonal).
     public static func eye(_ rows: Int, columns: Int? = nil) -> Tensor {
         let columns = columns ?? rows
-        var result = Tensor.zeros([rows, columns])
+        let result = Tensor.zeros([rows, columns])
         for index in 0..<Swift.min(rows, columns) { result.storage.base[index * columns + index] = Scalar.oneValue }
         return result
     }

@@ -31,7 +31,7 @@ extension Tensor {
         } else {
             let rows = StridedRows(shape: shape, strides: [strides], offsets: [offset])
             let length = rows.rowLength, stride = rows.rowStrides[0]
-            parallelChunks(count: rows.rowCount, grain: max(1, elementwiseGrain / max(length, 1))) { range in
+            parallelChunks(count: rows.rowCount, grain: Swift.max(1, elementwiseGrain / Swift.max(length, 1))) { range in
                 rows.forEachRow(in: range) { row, starts in
                     kernel(source + starts[0], stride, destination + row * length, length)
                 }

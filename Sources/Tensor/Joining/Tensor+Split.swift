@@ -39,7 +39,7 @@ extension Tensor {
         let size = shape[axis]
         let pieceSize = (size + count - 1) / count
         guard pieceSize > 0 else { return [] }
-        let sizes = stride(from: 0, to: size, by: pieceSize).map { min(pieceSize, size - $0) }
+        let sizes = stride(from: 0, to: size, by: pieceSize).map { Swift.min(pieceSize, size - $0) }
         return split(sizes: sizes, alongAxis: axis)
     }
 }

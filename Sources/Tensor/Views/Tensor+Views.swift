@@ -144,9 +144,9 @@ extension Tensor {
         let axis = normalizedAxis(axis, rank: rank, op: "sliced")
         precondition(step > 0, "sliced: step \(step) must be positive")
         let size = shape[axis]
-        func clamp(_ bound: Int) -> Int { min(max(bound < 0 ? bound + size : bound, 0), size) }
+        func clamp(_ bound: Int) -> Int { Swift.min(Swift.max(bound < 0 ? bound + size : bound, 0), size) }
         let lower = clamp(start)
-        let upper = max(lower, clamp(end ?? size))
+        let upper = Swift.max(lower, clamp(end ?? size))
         var newShape = shape, newStrides = strides
         newShape[axis] = (upper - lower + step - 1) / step
         newStrides[axis] = strides[axis] * step
