@@ -142,6 +142,12 @@ let gradientCases: [GradientCase] = [
         maxPool2d(inputs[0], kernelSize: 2).square().sum().backward(createGraph: true).variable(for: inputs[0])!
     },
     GradientCase(name: "avgPool2d", inputs: [sample([2, 2, 5, 5])]) { avgPool2d($0[0], kernelSize: 3, stride: 2, padding: 1, countIncludesPadding: false) },
+    GradientCase(name: "maxPool2d (ceil mode, non-contiguous)", inputs: [nonContiguous(sample([2, 2, 6, 6]))]) {
+        maxPool2d($0[0], kernelSize: 3, stride: 2, ceilMode: true)
+    },
+    GradientCase(name: "avgPool2d (ceil mode)", inputs: [sample([2, 2, 6, 6])]) {
+        avgPool2d($0[0], kernelSize: 3, stride: 2, padding: 1, ceilMode: true)
+    },
     GradientCase(name: "avgPool2dBackward (double backward)", inputs: [sample([1, 2, 4, 4])]) { inputs in
         avgPool2d(inputs[0], kernelSize: 2).square().sum().backward(createGraph: true).variable(for: inputs[0])!
     },

@@ -12,18 +12,23 @@ public final class MaxPool2d<Scalar: FloatingPointTensorElement>: Layer, @unchec
     public let padding: Spatial2d
     /// The spacing between window elements.
     public let dilation: Spatial2d
+    /// Whether the output size is rounded up (PyTorch's `ceil_mode`), keeping a last partial window.
+    public let ceilMode: Bool
 
     /// Max pooling over `kernelSize` windows; `stride` defaults to the kernel size.
-    public init(kernelSize: Spatial2d, stride: Spatial2d? = nil, padding: Spatial2d = 0, dilation: Spatial2d = 1) {
+    public init(kernelSize: Spatial2d, stride: Spatial2d? = nil, padding: Spatial2d = 0, dilation: Spatial2d = 1,
+                ceilMode: Bool = false) {
         self.kernelSize = kernelSize
         self.stride = stride
         self.padding = padding
         self.dilation = dilation
+        self.ceilMode = ceilMode
     }
 
-    /// `[N, C, H, W]` → `[N, C, Hout, Wout]`, `Hout = ⌊(H + 2·padding − dilation·(k − 1) − 1) / stride⌋ + 1`.
+    /// `[N, C, H, W]` → `[N, C, Hout, Wout]`, `Hout = ⌊(H + 2·padding − dilation·(k − 1) − 1) / stride⌋ + 1`
+    /// (rounded up in ceil mode).
     public func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
-        maxPool2d(input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation)
+        maxPool2d(input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
     }
 }
 
@@ -38,18 +43,24 @@ public final class AvgPool2d<Scalar: FloatingPointTensorElement>: Layer, @unchec
     public let padding: Spatial2d
     /// Whether padded zeros count in the divisor (PyTorch's `count_include_pad`, default true).
     public let countIncludesPadding: Bool
+    /// Whether the output size is rounded up (PyTorch's `ceil_mode`), keeping a last partial window.
+    public let ceilMode: Bool
 
     /// Average pooling over `kernelSize` windows; `stride` defaults to the kernel size.
-    public init(kernelSize: Spatial2d, stride: Spatial2d? = nil, padding: Spatial2d = 0, countIncludesPadding: Bool = true) {
+    public init(kernelSize: Spatial2d, stride: Spatial2d? = nil, padding: Spatial2d = 0, countIncludesPadding: Bool = true,
+                ceilMode: Bool = false) {
         self.kernelSize = kernelSize
         self.stride = stride
         self.padding = padding
         self.countIncludesPadding = countIncludesPadding
+        self.ceilMode = ceilMode
     }
 
-    /// `[N, C, H, W]` → `[N, C, Hout, Wout]`, `Hout = ⌊(H + 2·padding − k) / stride⌋ + 1`.
+    /// `[N, C, H, W]` → `[N, C, Hout, Wout]`, `Hout = ⌊(H + 2·padding − k) / stride⌋ + 1` (rounded up
+    /// in ceil mode).
     public func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
-        avgPool2d(input, kernelSize: kernelSize, stride: stride, padding: padding, countIncludesPadding: countIncludesPadding)
+        avgPool2d(input, kernelSize: kernelSize, stride: stride, padding: padding,
+                  countIncludesPadding: countIncludesPadding, ceilMode: ceilMode)
     }
 }
 

@@ -2,14 +2,16 @@
 /// adjoint linear maps, each the other's VJP; max pooling routes the gradient through its argmax
 /// indices with scatter-add, whose own VJP is a gather.
 
-/// The largest element of each window; VJP: `g` added at each window's argmax.
+/// The largest element of each window (`ceilMode` rounds the output size up); VJP: `g` added at
+/// each window's argmax.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 public func maxPool2d<Scalar>(
     _ input: Variable<Scalar>, kernelSize: Spatial2d, stride: Spatial2d? = nil, padding: Spatial2d = 0,
-    dilation: Spatial2d = 1
+    dilation: Spatial2d = 1, ceilMode: Bool = false
 ) -> Variable<Scalar> {
-    let (values, indices) = maxPool2d(input.value, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation)
+    let (values, indices) = maxPool2d(input.value, kernelSize: kernelSize, stride: stride, padding: padding,
+                                      dilation: dilation, ceilMode: ceilMode)
     let inputShape = input.shape
     return differentiableOperation("maxPool2d", inputs: [input], value: values,
                                    savedBytes: indices.count * MemoryLayout<Int>.stride) { gradient in
@@ -23,20 +25,20 @@ public func maxPool2d<Scalar>(
     }
 }
 
-/// The mean of each window (padding counted as zeros unless `countIncludesPadding` is false);
-/// VJP: `avgPool2dBackward`.
+/// The mean of each window (padding counted as zeros unless `countIncludesPadding` is false;
+/// `ceilMode` rounds the output size up); VJP: `avgPool2dBackward`.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 public func avgPool2d<Scalar>(
     _ input: Variable<Scalar>, kernelSize: Spatial2d, stride: Spatial2d? = nil, padding: Spatial2d = 0,
-    countIncludesPadding: Bool = true
+    countIncludesPadding: Bool = true, ceilMode: Bool = false
 ) -> Variable<Scalar> {
     let value = avgPool2d(input.value, kernelSize: kernelSize, stride: stride, padding: padding,
-                          countIncludesPadding: countIncludesPadding)
+                          countIncludesPadding: countIncludesPadding, ceilMode: ceilMode)
     let inputShape = input.shape
     return differentiableOperation("avgPool2d", inputs: [input], value: value) { gradient in
         [averagePoolingGradient(gradient, inputShape: inputShape, kernelSize: kernelSize, stride: stride,
-                                padding: padding, countIncludesPadding: countIncludesPadding)]
+                                padding: padding, countIncludesPadding: countIncludesPadding, ceilMode: ceilMode)]
     }
 }
 
@@ -44,12 +46,13 @@ public func avgPool2d<Scalar>(
 @_specialize(where Scalar == Double)
 func averagePoolingGradient<Scalar>(
     _ gradient: Variable<Scalar>, inputShape: [Int], kernelSize: Spatial2d, stride: Spatial2d?,
-    padding: Spatial2d, countIncludesPadding: Bool
+    padding: Spatial2d, countIncludesPadding: Bool, ceilMode: Bool
 ) -> Variable<Scalar> {
     let value = avgPool2dBackward(gradient.value, inputShape: inputShape, kernelSize: kernelSize, stride: stride,
-                                  padding: padding, countIncludesPadding: countIncludesPadding)
+                                  padding: padding, countIncludesPadding: countIncludesPadding, ceilMode: ceilMode)
     return differentiableOperation("avgPool2dBackward", inputs: [gradient], value: value) { upstream in
-        [avgPool2d(upstream, kernelSize: kernelSize, stride: stride, padding: padding, countIncludesPadding: countIncludesPadding)]
+        [avgPool2d(upstream, kernelSize: kernelSize, stride: stride, padding: padding,
+                   countIncludesPadding: countIncludesPadding, ceilMode: ceilMode)]
     }
 }
 

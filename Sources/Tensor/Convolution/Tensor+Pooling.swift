@@ -2,8 +2,9 @@
 ///
 /// Every `[H, W]` plane is pooled on its own, so planes are split across the thread budget and
 /// results never depend on it. Windows follow PyTorch: the output size is
-/// `(H + 2·pad − d·(k − 1) − 1) / s + 1` (floor mode), padding is `−∞` for max pooling and `0` for
-/// average pooling, and the padding is at most half the kernel so that every window touches the input.
+/// `⌊(H + 2·pad − d·(k − 1) − 1) / s⌋ + 1` (or rounded up in ceil mode, dropping a last window that
+/// would start in the right padding), padding is `−∞` for max pooling and `0` for average pooling,
+/// and the padding is at most half the kernel so that every window touches the input.
 
 /// The window of a pooling op over planes of `[H, W]`, checked once.
 struct Pool2dGeometry {
@@ -12,7 +13,7 @@ struct Pool2dGeometry {
     let outputHeight: Int, outputWidth: Int
 
     init(inputShape: [Int], kernel: Spatial2d, stride: Spatial2d?, padding: Spatial2d, dilation: Spatial2d,
-         op: StaticString) {
+         ceilMode: Bool, op: StaticString) {
         let stride = stride ?? kernel
         precondition(inputShape.count == 4, "\(op): input \(inputShape) is not [N, C, H, W]")
         precondition(kernel.height > 0 && kernel.width > 0, "\(op): kernel size \(kernel) must be positive")
@@ -23,10 +24,10 @@ struct Pool2dGeometry {
                      "\(op): padding \(padding) must be between 0 and half the kernel size \(kernel)")
         planes = inputShape[0] * inputShape[1]; height = inputShape[2]; width = inputShape[3]
         self.kernel = kernel; self.stride = stride; self.padding = padding; self.dilation = dilation
-        outputHeight = slidingOutputSize(size: height, kernel: kernel.height, stride: stride.height,
-                                         padding: padding.height, dilation: dilation.height)
-        outputWidth = slidingOutputSize(size: width, kernel: kernel.width, stride: stride.width,
-                                        padding: padding.width, dilation: dilation.width)
+        outputHeight = poolingOutputSize(size: height, kernel: kernel.height, stride: stride.height,
+                                         padding: padding.height, dilation: dilation.height, ceilMode: ceilMode)
+        outputWidth = poolingOutputSize(size: width, kernel: kernel.width, stride: stride.width,
+                                        padding: padding.width, dilation: dilation.width, ceilMode: ceilMode)
         precondition(outputHeight > 0 && outputWidth > 0,
                      "\(op): input \(inputShape) is smaller than the kernel \(kernel) with padding \(padding) and dilation \(dilation)")
     }
@@ -37,6 +38,19 @@ struct Pool2dGeometry {
     var grain: Int { max(1, (1 << 15) / max(1, outputPlaneCount * kernel.height * kernel.width)) }
 
     func outputShape(_ inputShape: [Int]) -> [Int] { [inputShape[0], inputShape[1], outputHeight, outputWidth] }
+}
+
+/// The windows along one axis, PyTorch's `pooling_output_shape`: floor mode counts the windows
+/// that fit in the padded input; ceil mode also counts a last partial window, unless it would
+/// start in the right padding. Kernels clip every window to the input, so partial windows need
+/// no other care.
+func poolingOutputSize(size: Int, kernel: Int, stride: Int, padding: Int, dilation: Int, ceilMode: Bool) -> Int {
+    let span = size + 2 * padding - dilation * (kernel - 1) - 1
+    guard span >= 0 else { return 0 }
+    guard ceilMode else { return span / stride + 1 }
+    var count = (span + stride - 1) / stride + 1
+    if (count - 1) * stride >= size + padding { count -= 1 }
+    return count
 }
 
 @_specialize(where Scalar == Float)
@@ -198,14 +212,16 @@ func averagePoolGradient<Scalar: FloatingPointTensorElement>(
 ///   - stride: the step between windows; `nil` (the default) means the kernel size.
 ///   - padding: `−∞` added on each side, at most half the kernel size.
 ///   - dilation: the spacing between window taps.
+///   - ceilMode: round the output size up (PyTorch's `ceil_mode`), keeping a last window that
+///     hangs over the bottom or right edge; by default it is rounded down.
 /// - Returns: the maxima `[N, C, Hout, Wout]`, and `indices` of the same shape: the flat position
 ///   `h·W + w` of each maximum in its `[H, W]` plane (the first one when tied), as PyTorch returns them.
 public func maxPool2d<Scalar: FloatingPointTensorElement>(
     _ input: Tensor<Scalar>, kernelSize: Spatial2d, stride: Spatial2d? = nil, padding: Spatial2d = 0,
-    dilation: Spatial2d = 1
+    dilation: Spatial2d = 1, ceilMode: Bool = false
 ) -> (values: Tensor<Scalar>, indices: Tensor<Int>) {
     let geometry = Pool2dGeometry(inputShape: input.shape, kernel: kernelSize, stride: stride,
-                                  padding: padding, dilation: dilation, op: "maxPool2d")
+                                  padding: padding, dilation: dilation, ceilMode: ceilMode, op: "maxPool2d")
     return maxPoolForward(input, geometry)
 }
 
@@ -239,13 +255,15 @@ public func maxPool2dBackward<Scalar: FloatingPointTensorElement>(
 ///   - padding: zeros added on each side, at most half the kernel size.
 ///   - countIncludesPadding: divide by the window size clipped to the padded input (`true`) or
 ///     by the number of input elements in the window (`false`).
+///   - ceilMode: round the output size up (PyTorch's `ceil_mode`); a last window hanging over
+///     the padded input is divided by its part inside the padded input.
 /// - Returns: `[N, C, Hout, Wout]`.
 public func avgPool2d<Scalar: FloatingPointTensorElement>(
     _ input: Tensor<Scalar>, kernelSize: Spatial2d, stride: Spatial2d? = nil, padding: Spatial2d = 0,
-    countIncludesPadding: Bool = true
+    countIncludesPadding: Bool = true, ceilMode: Bool = false
 ) -> Tensor<Scalar> {
     let geometry = Pool2dGeometry(inputShape: input.shape, kernel: kernelSize, stride: stride,
-                                  padding: padding, dilation: 1, op: "avgPool2d")
+                                  padding: padding, dilation: 1, ceilMode: ceilMode, op: "avgPool2d")
     return averagePoolForward(input, geometry, countIncludesPadding: countIncludesPadding)
 }
 
@@ -259,13 +277,14 @@ public func avgPool2d<Scalar: FloatingPointTensorElement>(
 ///   - stride: the forward pass's stride (`nil`: the kernel size).
 ///   - padding: the forward pass's padding.
 ///   - countIncludesPadding: the forward pass's choice of divisor.
+///   - ceilMode: the forward pass's rounding of the output size.
 /// - Returns: `[N, C, H, W]`.
 public func avgPool2dBackward<Scalar: FloatingPointTensorElement>(
     _ outputGradient: Tensor<Scalar>, inputShape: [Int], kernelSize: Spatial2d, stride: Spatial2d? = nil,
-    padding: Spatial2d = 0, countIncludesPadding: Bool = true
+    padding: Spatial2d = 0, countIncludesPadding: Bool = true, ceilMode: Bool = false
 ) -> Tensor<Scalar> {
     let geometry = Pool2dGeometry(inputShape: inputShape, kernel: kernelSize, stride: stride,
-                                  padding: padding, dilation: 1, op: "avgPool2dBackward")
+                                  padding: padding, dilation: 1, ceilMode: ceilMode, op: "avgPool2dBackward")
     precondition(outputGradient.shape == geometry.outputShape(inputShape),
                  "avgPool2dBackward: output gradient \(outputGradient.shape) does not match the output \(geometry.outputShape(inputShape)) of input \(inputShape)")
     return averagePoolGradient(outputGradient, geometry, inputShape: inputShape, countIncludesPadding: countIncludesPadding)
