@@ -35,11 +35,33 @@ struct ReproduceOptions: ParsableArguments {
         dataDir.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? DataDirectory.defaultURL
     }
 
-    /// The command line that reproduces this run, for the report.
-    func commandLine(paper: String) -> String {
+    /// The command line that reproduces this run, for the report: the shared options, then the
+    /// recipe's own (`nil` for those left at their defaults).
+    func commandLine(paper: String, _ arguments: [String?] = []) -> String {
         var parts = ["zoo reproduce", paper]
         if quick { parts.append("--quick") }
         parts.append("--seed \(seed)")
-        return parts.joined(separator: " ")
+        return (parts + arguments.compactMap { $0 }).joined(separator: " ")
     }
+
+    /// Runs one recipe the way every `zoo reproduce` command does: sets the thread budget, hands
+    /// `body` the command line that reproduces the run and the output folder, writes the report
+    /// it returns there and prints its JSON verdict as the last line. An error ends the command
+    /// with its message and a failing exit status.
+    func run(paper: String, arguments: [String?], _ body: (_ command: String, _ output: URL) throws -> ReproductionReport) throws {
+        do {
+            ThreadBudget.count = threads
+            let output = outputDirectory(paper: paper)
+            let report = try body(commandLine(paper: paper, arguments), output)
+            print(report.jsonLine)
+        } catch {
+            reportError(error, command: "reproduce \(paper)")
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// `--name value` for the reproduction's command line, or `nil` when the option was not given.
+func argument<Value>(_ name: String, _ value: Value?) -> String? {
+    value.map { "\(name) \($0)" }
 }

@@ -25,8 +25,8 @@ struct ReproduceDANNCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            ThreadBudget.count = options.threads
+        try options.run(paper: "dann", arguments: [argument("--learning-rate", learningRate), argument("--steps", steps),
+                                                   argument("--seeds", seeds)]) { command, output in
             let start = ProgressBar.monotonicSeconds()
             var experiment = DigitsDomainAdaptation(scale: options.quick ? .quick : .standard, seed: options.seed,
                                                     dataDirectory: options.dataDirectory)
@@ -35,16 +35,12 @@ struct ReproduceDANNCommand: ParsableCommand {
             if let seeds { experiment.scale.seedCount = seeds }
             let scale = experiment.scale
             print("DANN, MNIST → MNIST-M: \(scale.seedCount) seed(s) × 3 methods, \(scale.steps) steps of \(scale.batchSize) + \(scale.batchSize) images, \(options.threads) threads")
-            var (report, picture, _) = try experiment.run(command: options.commandLine(paper: "dann") + [learningRate.map { " --learning-rate \($0)" }, steps.map { " --steps \($0)" }, seeds.map { " --seeds \($0)" }].compactMap { $0 }.joined()) { line in print(line) }
-            let outputDirectory = options.outputDirectory(paper: "dann")
+            var (report, picture, _) = try experiment.run(command: command) { line in print(line) }
             report.seconds = ProgressBar.monotonicSeconds() - start
-            try report.write(to: outputDirectory)
-            try picture.write(to: outputDirectory.appendingPathComponent("features.svg"))
+            try report.write(to: output)
+            try picture.write(to: output.appendingPathComponent("features.svg"))
             for table in report.tables.prefix(1) { print(table.markdown) }
-            print(report.jsonLine)
-        } catch {
-            reportError(error, command: "reproduce dann")
-            throw ExitCode.failure
+            return report
         }
     }
 }

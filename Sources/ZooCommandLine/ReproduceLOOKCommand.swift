@@ -36,13 +36,9 @@ struct ReproduceLOOKCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            let configuration = try makeConfiguration()
-            var command = options.commandLine(paper: "look")
-            if let trainingImages { command += " --training-images \(trainingImages)" }
-            if let epochs { command += " --epochs \(epochs)" }
-            if let seeds { command += " --seeds \(seeds)" }
-            let output = options.outputDirectory(paper: "look")
+        let configuration = try makeConfiguration()
+        try options.run(paper: "look", arguments: [argument("--training-images", trainingImages), argument("--epochs", epochs),
+                                                   argument("--seeds", seeds)]) { command, output in
             print("reproducing LOOK vs cross-entropy on \(configuration.dataset) (4 coarse → 10 fine labels): "
                   + "\(configuration.trainingImages.map(String.init) ?? "all") images × \(configuration.epochs) epochs, "
                   + "\(configuration.seedCount) seed(s), \(configuration.threads) threads → \(output.path)")
@@ -57,10 +53,7 @@ struct ReproduceLOOKCommand: ParsableCommand {
                       + (claim.holds ? " → holds" : " → does not hold"))
             }
             print(String(format: "%.0f s; wrote ", report.seconds ?? 0) + output.appendingPathComponent("report.md").path)
-            print(report.jsonLine)
-        } catch {
-            reportError(error, command: "reproduce look")
-            throw ExitCode.failure
+            return report
         }
     }
 }

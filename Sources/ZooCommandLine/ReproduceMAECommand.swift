@@ -37,13 +37,9 @@ struct ReproduceMAECommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            let configuration = try makeConfiguration()
-            var command = options.commandLine(paper: "mae")
-            if let trainingImages { command += " --training-images \(trainingImages)" }
-            if let epochs { command += " --epochs \(epochs)" }
-            if let fineTuningSteps { command += " --fine-tuning-steps \(fineTuningSteps)" }
-            let output = options.outputDirectory(paper: "mae")
+        let configuration = try makeConfiguration()
+        try options.run(paper: "mae", arguments: [argument("--training-images", trainingImages), argument("--epochs", epochs),
+                                                  argument("--fine-tuning-steps", fineTuningSteps)]) { command, output in
             print("reproducing MAE on \(configuration.dataset): \(configuration.trainingImages) images × "
                   + "\(configuration.pretrainingEpochs) epochs of pre-training, \(configuration.threads) threads → \(output.path)")
             let outcome = try MAEReproduction(configuration).run(command: command, dataDirectory: options.dataDirectory) { print($0) }
@@ -53,10 +49,7 @@ struct ReproduceMAECommand: ParsableCommand {
             print(String(format: "%.1f s", outcome.report.seconds ?? 0))
             print("wrote \(output.appendingPathComponent("report.md").path), \(MAEReproduction.Outcome.lossFileName) and "
                   + MAEReproduction.Outcome.reconstructionsFileName)
-            print(outcome.report.jsonLine)
-        } catch {
-            reportError(error, command: "reproduce mae")
-            throw ExitCode.failure
+            return outcome.report
         }
     }
 }

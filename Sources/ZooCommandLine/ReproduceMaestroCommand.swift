@@ -14,17 +14,17 @@ struct ReproduceMaestroCommand: ParsableCommand {
     var dataset = "fashion-mnist"
 
     func run() throws {
-        ThreadBudget.count = options.threads
         var settings = options.quick ? MaestroReproductionSettings.quick : MaestroReproductionSettings()
         settings.seed = options.seed
         settings.dataset = dataset
         settings.dataDirectory = options.dataDirectory
-        let output = options.outputDirectory(paper: "maestro")
-        let report = try reproduceMaestro(settings, command: options.commandLine(paper: "maestro") + (dataset == "fashion-mnist" ? "" : " --dataset \(dataset)"), outputDirectory: output) {
-            print($0)
-            fflush(nil)  // progress shows as it happens, also when piped to a file (nil: every stream)
+        try options.run(paper: "maestro", arguments: [dataset == "fashion-mnist" ? nil : "--dataset \(dataset)"]) { command, output in
+            let report = try reproduceMaestro(settings, command: command, outputDirectory: output) {
+                print($0)
+                fflush(nil)  // progress shows as it happens, also when piped to a file (nil: every stream)
+            }
+            try report.write(to: output)
+            return report
         }
-        try report.write(to: output)
-        print(report.jsonLine)
     }
 }

@@ -35,13 +35,9 @@ struct ReproduceResNetCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            let configuration = try makeConfiguration()
-            var command = options.commandLine(paper: "resnet")
-            if let trainingImages { command += " --training-images \(trainingImages)" }
-            if let epochs { command += " --epochs \(epochs)" }
-            if noAugmentation { command += " --no-augmentation" }
-            let output = options.outputDirectory(paper: "resnet")
+        let configuration = try makeConfiguration()
+        try options.run(paper: "resnet", arguments: [argument("--training-images", trainingImages), argument("--epochs", epochs),
+                                                     noAugmentation ? "--no-augmentation" : nil]) { command, output in
             print("reproducing He et al. Fig. 6 on \(configuration.dataset): "
                   + configuration.networks.map(\.name).joined(separator: ", ")
                   + ", \(configuration.trainingImages.map(String.init) ?? "all") training images × \(configuration.epochs) epochs, "
@@ -61,10 +57,7 @@ struct ReproduceResNetCommand: ParsableCommand {
             }
             print(outcome.report.notes.last ?? "")
             print("wrote \(output.appendingPathComponent("report.md").path) and \(ResNetReproduction.Outcome.figureFileName)")
-            print(outcome.report.jsonLine)
-        } catch {
-            reportError(error, command: "reproduce resnet")
-            throw ExitCode.failure
+            return outcome.report
         }
     }
 }
