@@ -113,6 +113,10 @@ let gradientCases: [GradientCase] = [
     GradientCase(name: "matmul", inputs: [matrix, sample([3, 4], seed: 5)]) { matmul($0[0], $0[1]) },
     GradientCase(name: "matmul transposed operands", inputs: [nonContiguous(sample([3, 2])), sample([4, 3], seed: 5)]) { matmul($0[0].transposed(), $0[1].transposed()) },
     GradientCase(name: "matmul broadcast batch", inputs: [sample([2, 2, 3]), sample([3, 4], seed: 6)]) { matmul($0[0], $0[1]) },
+    GradientCase(name: "matmul shared matrix, non-contiguous rank-4 batch", inputs: [nonContiguous(sample([3, 2, 2, 4])), sample([4, 5], seed: 6).transposed()]) {
+        matmul($0[0], $0[1].transposed())
+    },
+    GradientCase(name: "matmul broadcast matrix on the left", inputs: [sample([2, 3], seed: 9), sample([2, 3, 2], seed: 10)]) { matmul($0[0], $0[1]) },
     GradientCase(name: "matmul vector", inputs: [row, sample([3, 2], seed: 7)]) { matmul($0[0], $0[1]) },
     GradientCase(name: "matmul dot", inputs: [row, sample([3], seed: 8)]) { matmul($0[0], $0[1]) },
     // Similarities and top-k (composed: rowsNormalized, cosineSimilarities, squaredDistances, topK).
