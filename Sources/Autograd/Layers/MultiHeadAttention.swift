@@ -71,6 +71,8 @@ public final class MultiHeadAttention<Scalar: FloatingPointTensorElement>: Layer
         // afterwards. Same arithmetic, but the split's backward wrote each of the three gradients
         // into zeros of the whole `[B, N, 3D]` product and added them up: three times the
         // activation's size in extra memory traffic per block.
+        // The summary shows `qkv` with the output it stands for, as if called as a layer.
+        ModuleTrace.current?.record(queryKeyValue, outputShape: [input.shape[0], input.shape[1], 3 * embeddingDimension])
         return attend(query: project(input, part: 0), key: project(input, part: 1), value: project(input, part: 2), mask: mask)
     }
 
