@@ -64,6 +64,16 @@ let gradientCases: [GradientCase] = [
     GradientCase(name: "leakyRelu", inputs: [awayFromZero([2, 3])]) { $0[0].leakyRelu(slope: 0.1) },
     GradientCase(name: "erf", inputs: [matrix]) { $0[0].erf() },
     GradientCase(name: "gelu", inputs: [matrix * 3]) { $0[0].gelu() },
+    GradientCase(name: "gelu non-contiguous, both tails", inputs: [nonContiguous(sample([4, 5], -5, 5, seed: 7))]) { $0[0].gelu() },
+    GradientCase(name: "gelu broadcast (stride 0)", inputs: [(row * 2).expanded(to: [2, 3])]) { $0[0].gelu() },
+    GradientCase(name: "geluTanh", inputs: [nonContiguous(sample([4, 5], -5, 5, seed: 8))]) { $0[0].gelu(approximate: .tanh) },
+    GradientCase(name: "geluTanh broadcast (stride 0)", inputs: [(row * 2).expanded(to: [2, 3])]) { $0[0].gelu(approximate: .tanh) },
+    GradientCase(name: "gelu (double backward)", inputs: [matrix * 2]) { inputs in
+        inputs[0].gelu().square().sum().backward(createGraph: true).variable(for: inputs[0])!
+    },
+    GradientCase(name: "geluTanh (double backward)", inputs: [matrix * 2]) { inputs in
+        inputs[0].gelu(approximate: .tanh).square().sum().backward(createGraph: true).variable(for: inputs[0])!
+    },
     GradientCase(name: "softplus", inputs: [matrix * 3]) { $0[0].softplus() },
     GradientCase(name: "silu", inputs: [matrix * 3]) { $0[0].silu() },
     GradientCase(name: "powScalar", inputs: [positive]) { $0[0].raised(to: 2.5) },
@@ -86,6 +96,12 @@ let gradientCases: [GradientCase] = [
     GradientCase(name: "norm 3", inputs: [awayFromZero([2, 3])]) { $0[0].norm(order: 3, alongAxes: [0]) },
     GradientCase(name: "softmax axis 1", inputs: [matrix * 3]) { $0[0].softmax(alongAxis: 1) },
     GradientCase(name: "softmax axis 0 non-contiguous", inputs: [nonContiguous(matrix)]) { $0[0].softmax(alongAxis: 0) },
+    GradientCase(name: "softmax rows of 11 (fused VJP), non-contiguous", inputs: [nonContiguous(sample([3, 11], -3, 3))]) {
+        $0[0].softmax(alongAxis: -1)
+    },
+    GradientCase(name: "softmax (double backward)", inputs: [sample([2, 9], -2, 2)]) { inputs in
+        (inputs[0].softmax(alongAxis: -1) * Variable(sample([2, 9], seed: 5))).sum().backward(createGraph: true).variable(for: inputs[0])!
+    },
     GradientCase(name: "logSoftmax", inputs: [matrix * 3]) { $0[0].logSoftmax(alongAxis: -1) },
     // Views.
     GradientCase(name: "reshape", inputs: [nonContiguous(matrix)]) { $0[0].reshaped(to: [3, 2]) * Variable(sample([3, 2], seed: 9)) },
@@ -97,6 +113,10 @@ let gradientCases: [GradientCase] = [
     GradientCase(name: "matmul", inputs: [matrix, sample([3, 4], seed: 5)]) { matmul($0[0], $0[1]) },
     GradientCase(name: "matmul transposed operands", inputs: [nonContiguous(sample([3, 2])), sample([4, 3], seed: 5)]) { matmul($0[0].transposed(), $0[1].transposed()) },
     GradientCase(name: "matmul broadcast batch", inputs: [sample([2, 2, 3]), sample([3, 4], seed: 6)]) { matmul($0[0], $0[1]) },
+    GradientCase(name: "matmul shared matrix, non-contiguous rank-4 batch", inputs: [nonContiguous(sample([3, 2, 2, 4])), sample([4, 5], seed: 6).transposed()]) {
+        matmul($0[0], $0[1].transposed())
+    },
+    GradientCase(name: "matmul broadcast matrix on the left", inputs: [sample([2, 3], seed: 9), sample([2, 3, 2], seed: 10)]) { matmul($0[0], $0[1]) },
     GradientCase(name: "matmul vector", inputs: [row, sample([3, 2], seed: 7)]) { matmul($0[0], $0[1]) },
     GradientCase(name: "matmul dot", inputs: [row, sample([3], seed: 8)]) { matmul($0[0], $0[1]) },
     // Similarities and top-k (composed: rowsNormalized, cosineSimilarities, squaredDistances, topK).
@@ -161,6 +181,22 @@ let gradientCases: [GradientCase] = [
     GradientCase(name: "batchNorm (double backward)", inputs: [sample([2, 2, 3]), sample([2], 0.5, 1.5, seed: 9)]) { inputs in
         let output = batchNormalizedWithBatchStatistics(inputs[0], weight: inputs[1], bias: nil, epsilon: 1e-5).output
         return (output * Variable(sample([2, 2, 3], seed: 11))).square().sum().backward(createGraph: true).variable(for: inputs[0])!
+    },
+    // Layer norm (one fused op); rows of 11 run the eight-lane loops and the scalar tail.
+    GradientCase(name: "layerNorm with affine, non-contiguous", inputs: [nonContiguous(sample([3, 11]) * 2 + 1),
+                                                                       sample([11], 0.5, 1.5, seed: 9), sample([11], seed: 10)]) {
+        layerNormalized($0[0], normalizedShape: [11], weight: $0[1], bias: $0[2], epsilon: 1e-5)
+    },
+    GradientCase(name: "layerNorm over two axes, broadcast input", inputs: [sample([2, 3], seed: 12).expanded(to: [4, 2, 3]),
+                                                                           sample([2, 3], 0.5, 1.5, seed: 13)]) {
+        layerNormalized($0[0], normalizedShape: [2, 3], weight: $0[1], bias: nil, epsilon: 1e-5)
+    },
+    GradientCase(name: "layerNorm without affine", inputs: [sample([2, 9], seed: 14)]) {
+        layerNormalized($0[0], normalizedShape: [9], weight: nil, bias: nil, epsilon: 1e-5)
+    },
+    GradientCase(name: "layerNorm (double backward)", inputs: [sample([2, 5]), sample([5], 0.5, 1.5, seed: 9), sample([5], seed: 10)]) { inputs in
+        let output = layerNormalized(inputs[0], normalizedShape: [5], weight: inputs[1], bias: inputs[2], epsilon: 1e-5)
+        return (output * Variable(sample([2, 5], seed: 11))).square().sum().backward(createGraph: true).variable(for: inputs[0])!
     },
     GradientCase(name: "adaptiveAvgPool2d", inputs: [sample([2, 2, 5, 7])]) { adaptiveAvgPool2d($0[0], outputSize: Spatial2d(3, 2)) },
     GradientCase(name: "adaptiveAvgPool2dBackward (double backward)", inputs: [sample([1, 2, 5, 5])]) { inputs in

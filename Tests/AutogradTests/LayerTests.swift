@@ -100,6 +100,39 @@ import _TestSupport
         assertClose(plain(Variable(tensor("layernorm_input"))).value, tensor("layernorm_plain_output"), absolute: 1e-5)
     }
 
+    /// The fused layer norm's output and its three gradients against PyTorch's, in Float and Double.
+    @Test func layerNormGradientsMatchPyTorch() {
+        func check<Scalar: FloatingPointTensorElement>(_: Scalar.Type, tolerance: Double) {
+            let norm = LayerNorm<Scalar>(dimension: 20, epsilon: 1e-6)
+            norm.weight!.value = fixture.tensor("layernorm_vjp_weight")
+            norm.bias!.value = fixture.tensor("layernorm_vjp_bias")
+            let input = Variable<Scalar>(fixture.tensor("layernorm_vjp_input"), requiresGradient: true)
+            let output = norm(input)
+            assertClose(output.value, fixture.tensor("layernorm_vjp_output"), absolute: tolerance)
+            let gradients = (output * Variable(fixture.tensor("layernorm_vjp_upstream"))).sum().backward()
+            assertClose(gradients[input]!, fixture.tensor("layernorm_vjp_input_gradient"), absolute: tolerance)
+            assertClose(gradients[norm.weight!]!, fixture.tensor("layernorm_vjp_weight_gradient"), absolute: tolerance)
+            assertClose(gradients[norm.bias!]!, fixture.tensor("layernorm_vjp_bias_gradient"), absolute: tolerance)
+        }
+        check(Float.self, tolerance: 2e-5)
+        check(Double.self, tolerance: 1e-12)
+    }
+
+    /// GELU in both forms, output and derivative, over [-6, 6] against PyTorch, in Float and Double.
+    @Test func geluBothFormsAndTheirDerivativesMatchPyTorch() {
+        func check<Scalar: FloatingPointTensorElement>(_: Scalar.Type, tolerance: Double) {
+            for (approximate, name) in [(GELUApproximation.exact, "gelu"), (.tanh, "gelu_tanh")] {
+                let input = Variable<Scalar>(fixture.tensor("gelu_wide_input"), requiresGradient: true)
+                let output = GELU<Scalar>(approximate: approximate)(input)
+                assertClose(output.value, fixture.tensor("\(name)_wide_output"), absolute: tolerance, "\(name) \(Scalar.self)")
+                assertClose(output.sum().backward()[input]!, fixture.tensor("\(name)_wide_derivative"), absolute: tolerance,
+                            "\(name) derivative \(Scalar.self)")
+            }
+        }
+        check(Float.self, tolerance: 2e-6)
+        check(Double.self, tolerance: 1e-12)
+    }
+
     @Test func embeddingLooksUpRowsAndScattersGradients() {
         var generator = PhiloxGenerator(seed: 0)
         let embedding = Embedding<Float>(embeddingCount: 10, embeddingDimension: 4, using: &generator)

@@ -20,12 +20,15 @@ public final class LeakyReLU<Scalar: FloatingPointTensorElement>: Layer, @unchec
 }
 
 /// `x · Φ(x)` with the exact normal CDF `Φ(x) = (1 + erf(x/√2)) / 2`: PyTorch's `nn.GELU()`
-/// (Hendrycks & Gimpel, https://arxiv.org/abs/1606.08415), used by ViT and MAE.
+/// (Hendrycks & Gimpel, https://arxiv.org/abs/1606.08415), used by ViT and MAE; or its tanh
+/// approximation, `nn.GELU(approximate='tanh')`.
 public final class GELU<Scalar: FloatingPointTensorElement>: Layer, @unchecked Sendable {
     public var isTraining = true
-    /// A GELU layer.
-    public init() {}
-    public func forward(_ input: Variable<Scalar>) -> Variable<Scalar> { input.gelu() }
+    /// `.exact` or `.tanh`.
+    public let approximate: GELUApproximation
+    /// A GELU layer, exact unless `approximate` is `.tanh`.
+    public init(approximate: GELUApproximation = .exact) { self.approximate = approximate }
+    public func forward(_ input: Variable<Scalar>) -> Variable<Scalar> { input.gelu(approximate: approximate) }
 }
 
 /// `x · σ(x)`: PyTorch's `nn.SiLU` (swish).

@@ -36,17 +36,9 @@ public final class LayerNorm<Scalar: FloatingPointTensorElement>: Layer, @unchec
 
     /// `[…, normalizedShape]` → the same shape.
     public func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
-        let count = normalizedShape.count
-        precondition(input.rank >= count && Array(input.shape.suffix(count)) == normalizedShape,
+        precondition(input.rank >= normalizedShape.count && Array(input.shape.suffix(normalizedShape.count)) == normalizedShape,
                      "LayerNorm: input \(input.shape) does not end in the normalized shape \(normalizedShape)")
-        let axes = Array((input.rank - count)..<input.rank)
-        // Composed from differentiable primitives; its gradient is checked in Double.
-        let mean = input.mean(alongAxes: axes, keepingDimensions: true)       // [..., 1, …, 1]
-        let centered = input - mean
-        let variance = (centered * centered).mean(alongAxes: axes, keepingDimensions: true)
-        var output = centered * (variance + Scalar(epsilon)).rsqrt()
-        if let weight { output = output * weight.variable }
-        if let bias { output = output + bias.variable }
-        return output
+        return layerNormalized(input, normalizedShape: normalizedShape, weight: weight?.variable, bias: bias?.variable,
+                               epsilon: Scalar(epsilon))
     }
 }

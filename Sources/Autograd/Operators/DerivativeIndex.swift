@@ -32,6 +32,7 @@ public enum DerivativeIndex {
         ("leakyRelu", "x > 0 ? x : s·x: g · (x > 0 ? 1 : s)"),
         ("erf", "erf x: g · 2/√π · e^(−x²)"),
         ("gelu", "x · Φ(x): g · (Φ(x) + x · φ(x))"),
+        ("geluTanh", "½x(1 + tanh u), u = √(2/π)(x + 0.044715x³), s = ½(1 + tanh u): g · (s + 2x · s(1 − s) · u′)"),
         ("softplus", "ln(1 + eˣ): g · σ(x)"),
         ("powScalar", "xᵖ: g · p · xᵖ⁻¹"),
         ("pow", "aᵇ: (g · b · aᵇ⁻¹, g · y · ln a)"),
@@ -68,8 +69,9 @@ public enum DerivativeIndex {
         ("avgPool2dBackward", "adjoint of avgPool2d: avgPool2d(u)"),
         ("adaptiveAvgPool2d", "mean over adaptive windows: its adjoint(g)"),
         ("adaptiveAvgPool2dBackward", "adjoint of adaptiveAvgPool2d: adaptiveAvgPool2d(u)"),
-        // Normalization (Variable+BatchNormalization.swift)
+        // Normalization (Variable+BatchNormalization.swift, Variable+LayerNormalization.swift)
         ("batchNorm", "x̂ · γ + β, x̂ = (x − μ_B)/σ: (γ/σ · (g − mean g − x̂ · mean(g · x̂)), Σ g · x̂, Σ g)"),
+        ("layerNorm", "x̂ · γ + β, x̂ = (x − μ)/σ per row, ĝ = g · γ: ((ĝ − mean ĝ − x̂ · mean(ĝ · x̂))/σ, Σ g · x̂, Σ g)"),
         // Custom ops (CustomOperations.swift)
         ("gradientReversal", "x forward: −λ · g"),
         ("straightThrough", "f(x) forward: g"),

@@ -135,14 +135,43 @@ extension Variable {
         }
     }
 
-    /// GELU in its exact form `x · Φ(x)`; VJP `g · (Φ(x) + x · φ(x))` with `φ` the normal density.
+    /// GELU, `x · Φ(x)` (exact) or `½ · x · (1 + tanh(√(2/π) · (x + 0.044715 x³)))`
+    /// (`approximate: .tanh`); VJP `g · gelu′(x)`, one fused kernel.
+    ///
+    /// Exact: `gelu′(x) = Φ(x) + x · φ(x)` with `φ` the normal density. Tanh: with
+    /// `s = ½(1 + tanh u)`, `gelu′(x) = s + x · 2s(1 − s) · u′`, `u′ = √(2/π) · (1 + 3 · 0.044715 x²)`.
+    ///
+    /// - Parameter approximate: `.exact` (PyTorch's default, `'none'`) or `.tanh`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func gelu() -> Variable {
-        differentiableOperation("gelu", inputs: [self], value: value.gelu()) { gradient in
-            let cumulative = ((self * Scalar(1 / 2.0.squareRoot())).erf() + 1) * 0.5
-            let density = (self * self * -0.5).exp() * Scalar(1 / (2 * Double.pi).squareRoot())
-            return [gradient * (cumulative + self * density)]
+    public func gelu(approximate: GELUApproximation = .exact) -> Variable {
+        switch approximate {
+        case .exact: return geluOperation(name: "gelu", approximate: .exact)
+        case .tanh: return geluOperation(name: "geluTanh", approximate: .tanh)
+        }
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    private func geluOperation(name: String, approximate: GELUApproximation) -> Variable {
+        differentiableOperation(name, inputs: [self], value: value.gelu(approximate: approximate),
+                                savedBytes: count * MemoryLayout<Scalar>.stride) { gradient in
+            // NOTE: fused (one pass over x and g) during an ordinary sweep; the composed form,
+            // recorded, under `backward(createGraph: true)` so that GELU can be differentiated twice.
+            guard GradientMode.isEnabled else {
+                return [Variable(self.value.geluDerivative(times: gradient.value, approximate: approximate))]
+            }
+            switch approximate {
+            case .exact:
+                let cumulative = ((self * Scalar(1 / 2.0.squareRoot())).erf() + 1) * 0.5
+                let density = (self * self * -0.5).exp() * Scalar(1 / (2 * Double.pi).squareRoot())
+                return [gradient * (cumulative + self * density)]
+            case .tanh:
+                let scale = Scalar((2 / Double.pi).squareRoot())
+                let s = (((self * self * Scalar(0.044_715) + 1) * self * scale).tanh() + 1) * 0.5
+                let slope = (self * self * Scalar(3 * 0.044_715) + 1) * scale
+                return [gradient * (s + self * s * (1 - s) * slope * 2)]
+            }
         }
     }
 

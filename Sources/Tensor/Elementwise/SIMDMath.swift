@@ -3,7 +3,8 @@
 import _Builtin_intrinsics.intel
 #endif
 
-/// Vectorized `exp`, `log`, `tanh`, `sigmoid`, `erf`, `erfc` and GELU for eight `Float`s at once.
+/// Vectorized `exp`, `log`, `tanh`, `sigmoid`, `erf`, `erfc` and GELU (in `SIMDMath+GELU.swift`)
+/// for eight `Float`s at once.
 ///
 /// libm evaluates one element per call; these evaluate eight per call with Cephes-style range
 /// reduction and polynomials, accurate to a few ULP (the tests hold them to a relative error of
@@ -236,44 +237,6 @@ enum SIMDMath {
         return large.replacing(with: small, where: a .< 1)
     }
 
-    /// GELU in its exact form, `x · Φ(x) = ½ · x · (1 + erf(x/√2))`.
-    ///
-    /// For `|x| ≤ 3` (all but 0.3 % of a standard normal sample) `Φ(−|x|) = e^{L(|x|)}` with a
-    /// polynomial `L ≈ ln Φ(−z)` on [0, 3], and `Φ(|x|) = 1 − Φ(−|x|)`: the exponential keeps the
-    /// negative side accurate relative to its value, and the positive side, at least ½, only
-    /// needs absolute accuracy. Lanes outside that range (and NaN) take `geluTail`, which is
-    /// evaluated only when some lane of the vector needs it; the choice is made per lane, so a
-    /// value's result does not depend on its neighbours.
-    @inline(__always)
-    static func gelu(_ x: Vector) -> Vector {
-        let z = magnitude(x)
-        let outside = .!(z .<= 3)                                  // true for NaN too
-        let inRange = z.replacing(with: 3, where: outside)
-        // Estrin's scheme rather than Horner's: four dependent steps instead of nine, so that
-        // consecutive vectors overlap in the pipeline.
-        let z2 = inRange * inRange
-        let z4 = z2 * z2
-        let c01 = fma(inRange, Vector(repeating: -7.978_848_814_964_294e-01), -6.931_471_824_645_996e-01)
-        let c23 = fma(inRange, Vector(repeating: -3.635_036_945_343_017_6e-02), -3.183_062_672_615_051e-01)
-        let c45 = fma(inRange, Vector(repeating: 5.833_422_164_869_262e-06), 4.811_557_009_816_17e-03)
-        let c67 = fma(inRange, Vector(repeating: 5.233_038_973_528_892e-05), -1.962_206_151_802_092_8e-04)
-        let c89 = fma(inRange, Vector(repeating: 3.795_580_312_271_340_5e-07), -6.818_212_114_012_567e-06)
-        let c03 = fma(c23, z2, c01)
-        let c47 = fma(c67, z2, c45)
-        let c49 = fma(c89, z4, c47)
-        let l = fma(c49, z4, c03)                                  // ≈ ln Φ(−|x|)
-        let lower = expOfModerate(l)                               // Φ(−|x|)
-        let probability = lower.replacing(with: 1 - lower, where: x .>= 0)
-        let result = x * probability
-        #if arch(x86_64)
-        let anyOutside = _mm256_movemask_ps(vector(unsafeBitCast(outside, to: Bits.self))) != 0
-        #else
-        let anyOutside = any(outside)
-        #endif
-        if _fastPath(!anyOutside) { return result }
-        return geluTail(x).replacing(with: result, where: .!outside)
-    }
-
     /// `eˣ` for `x` in [−80, 80]: `exp` without its overflow, underflow and subnormal handling.
     @inline(__always)
     static func expOfModerate(_ x: Vector) -> Vector {
@@ -290,19 +253,6 @@ enum SIMDMath {
         let y = p * (r * r) + r + 1
         let integer = bits(shifted) &- bits(Vector(repeating: roundingMagic))
         return y * vector((integer &+ 127) &<< 23)
-    }
-
-    /// GELU for any `x`, through `erfc`: slower than the polynomial in `gelu`, used outside its
-    /// range.
-    ///
-    /// NOTE: kept out of line so that the rarely taken branch does not bloat the row loop.
-    @inline(never)
-    static func geluTail(_ x: Vector) -> Vector {
-        // 1 + erf(u) = erfc(−u): for x < 0 this is erfc(|u|), computed without cancellation,
-        // so GELU stays accurate far into the negative tail; for x ≥ 0 it is 2 − erfc(|u|).
-        let tail = erfc(magnitude(x), scale: 0.707_106_781_186_547_524, scaleSquared: 0.5)
-        let factor = tail.replacing(with: 2 - tail, where: x .>= 0)
-        return 0.5 * x * factor
     }
 }
 

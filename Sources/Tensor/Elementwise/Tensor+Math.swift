@@ -6,7 +6,7 @@
 
 enum UnaryOperation {
     case negate, abs, sign, exp, log, logOnePlus, squareRoot, reciprocalSquareRoot, square
-    case sin, cos, tanh, sigmoid, relu, leakyRelu(slope: Double), gelu, erf, softplus, silu
+    case sin, cos, tanh, sigmoid, relu, leakyRelu(slope: Double), gelu, geluTanh, erf, softplus, silu
 }
 
 @_specialize(where Scalar == Float)
@@ -41,6 +41,7 @@ func unaryMath<Scalar: FloatingPointTensorElement>(
         // ½·x·(1 + erf(x/√2)) = ½·x·erfc(−x/√2): erfc keeps the negative tail accurate.
         let scale = Scalar(-0.707_106_781_186_547_524_4)
         return x.applying { mapScalars($0, $1, $2, $3, { 0.5 * $0 * Scalar.erfc($0 * scale) }) }
+    case .geluTanh: return x.applying { mapScalars($0, $1, $2, $3, { $0 * logistic(2 * geluTanhArgument($0)) }) }
     case .erf: return x.applying { mapScalars($0, $1, $2, $3, { Scalar.erf($0) }) }
     // PyTorch's default threshold: above 20, log(1 + eˣ) equals x to within rounding.
     case .softplus: return x.applying { mapScalars($0, $1, $2, $3, { $0 > 20 ? $0 : Scalar.log(onePlus: Scalar.exp($0)) }) }
@@ -74,6 +75,7 @@ func floatUnaryMath(_ x: Tensor<Float>, _ operation: UnaryOperation) -> Tensor<F
         let slope = Float(slope)
         return x.applying { mapFloatRow($0, $1, $2, $3) { $0.replacing(with: $0 * slope, where: $0 .< 0) } }
     case .gelu: return x.applying { mapFloatRow($0, $1, $2, $3) { SIMDMath.gelu($0) } }
+    case .geluTanh: return x.applying { mapFloatRow($0, $1, $2, $3) { SIMDMath.geluTanh($0) } }
     case .erf: return x.applying { mapFloatRow($0, $1, $2, $3) { SIMDMath.erf($0) } }
     case .softplus: return x.applying { mapScalars($0, $1, $2, $3, { $0 > 20 ? $0 : Float.log(onePlus: Float.exp($0)) }) }
     case .silu: return x.applying { mapFloatRow($0, $1, $2, $3) { $0 * SIMDMath.sigmoid($0) } }
@@ -134,10 +136,6 @@ extension Tensor where Scalar: FloatingPointTensorElement {
 
     /// Leaky ReLU, `x ≥ 0 ? x : slope · x`.
     public func leakyRelu(slope: Scalar = 0.01) -> Tensor { unaryMath(self, .leakyRelu(slope: slope.doubleValue)) }
-
-    /// Gaussian error linear unit in its exact form, `0.5 · x · (1 + erf(x / √2))`
-    /// ([Hendrycks & Gimpel](https://arxiv.org/abs/1606.08415)).
-    public func gelu() -> Tensor { unaryMath(self, .gelu) }
 
     /// The error function, `erf(x) = 2/√π ∫₀ˣ e^{−t²} dt`.
     public func erf() -> Tensor { unaryMath(self, .erf) }
