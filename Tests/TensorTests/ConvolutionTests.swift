@@ -122,6 +122,38 @@ extension ConvolutionAndPoolingTests {
             #expect(abs(ConvolutionSamples.dot(weight, gw) - reference) <= 1e-10 * abs(reference))
         }
 
+        /// The input gradient against its definition summed directly,
+        /// `dx[n, c, h, w] = Σ w[o, c, p, q] · dy[n, o, i, j]` over `h = i·s − pad + p·d`: covers the
+        /// stride-1 path that runs it as a convolution with the turned kernel (padding up to and
+        /// beyond `d·(k − 1)`, unequal per axis) and the `col2im` path.
+        @Test(arguments: [(Spatial2d(1), Spatial2d(1), Spatial2d(1), 1), (Spatial2d(1), Spatial2d(2, 0), Spatial2d(1, 2), 1),
+                          (Spatial2d(1), Spatial2d(0, 3), Spatial2d(1), 1), (Spatial2d(1), Spatial2d(1), Spatial2d(1), 2),
+                          (Spatial2d(2, 1), Spatial2d(1), Spatial2d(1), 1)])
+        func inputGradientMatchesTheDirectSum(stride: Spatial2d, padding: Spatial2d, dilation: Spatial2d, groups: Int) {
+            let inputShape = [2, 4, 7, 6]
+            let weight: Tensor<Double> = ConvolutionSamples.wave([6, 4 / groups, 3, 2], phase: 0.5)
+            let outputShape = conv2d(Tensor<Double>.zeros(inputShape), weight: weight, stride: stride, padding: padding,
+                                     dilation: dilation, groups: groups).shape
+            let g: Tensor<Double> = ConvolutionSamples.wave(outputShape, phase: 1.5)
+            let gx = conv2dBackwardInput(g, weight: weight, inputShape: inputShape, stride: stride, padding: padding,
+                                         dilation: dilation, groups: groups)
+            var expected = [Double](repeating: 0, count: inputShape.reduce(1, *))
+            let (perGroupIn, perGroupOut) = (4 / groups, 6 / groups)
+            for n in 0..<2 { for o in 0..<6 { for i in 0..<outputShape[2] { for j in 0..<outputShape[3] {
+                for c in 0..<perGroupIn { for p in 0..<3 { for q in 0..<2 {
+                    let h = i * stride.height - padding.height + p * dilation.height
+                    let w = j * stride.width - padding.width + q * dilation.width
+                    guard h >= 0 && h < 7 && w >= 0 && w < 6 else { continue }
+                    let channel = o / perGroupOut * perGroupIn + c
+                    expected[((n * 4 + channel) * 7 + h) * 6 + w] += weight[o, c, p, q] * g[n, o, i, j]
+                } } }
+            } } } }
+            let actual = gx.scalars
+            #expect(actual.count == expected.count)
+            #expect(zip(actual, expected).allSatisfy { abs($0 - $1) <= 1e-12 })
+            #expect(expected.contains { abs($0) > 0.1 })  // not trivially zero
+        }
+
         @Test func resultsDoNotDependOnTheThreadCount() {
             // Batch 37: the weight gradient sums 3 images per partial, in 13 partials.
             let x: Tensor<Float> = ConvolutionSamples.wave([37, 6, 10, 9])

@@ -24,6 +24,10 @@ func im2col<Scalar: FloatingPointTensorElement>(
     _ image: UnsafePointer<Scalar>, _ geometry: Conv2dGeometry, into columns: UnsafeMutablePointer<Scalar>
 ) {
     let g = geometry
+    if g.stride == Spatial2d(1) && g.outputWidth == g.width {
+        im2colKeepingWidth(image, g, into: columns)
+        return
+    }
     let planeCount = g.height * g.width
     let outputWidth = g.outputWidth
     var row = columns
@@ -50,6 +54,45 @@ func im2col<Scalar: FloatingPointTensorElement>(
                         for index in 0..<(high - low) { destination[low + index] = source[index * g.stride.width] }
                     }
                     (destination + high).update(repeating: Scalar.zero, count: outputWidth - high)
+                }
+                row += g.columnCount
+            }
+        }
+    }
+}
+
+/// `im2col` for stride 1 when the output is as wide as the input ("same" padding, the 3×3 convolutions
+/// of ResNet): entry `d = oh · W + ow` of a column-matrix row then comes from plane position
+/// `d + rowOffset · W + columnOffset`, a constant shift, so each row is one bulk copy of the valid
+/// output rows followed by zeroing the few entries that fall into the left and right padding.
+/// Same values as the row-by-row loop, with one copy per tap instead of one per output row.
+@inline(__always)
+private func im2colKeepingWidth<Scalar: FloatingPointTensorElement>(
+    _ image: UnsafePointer<Scalar>, _ g: Conv2dGeometry, into columns: UnsafeMutablePointer<Scalar>
+) {
+    let width = g.width, planeCount = g.height * g.width
+    var row = columns
+    for channel in 0..<g.groupInputChannels {
+        let plane = image + channel * planeCount
+        for kernelRow in 0..<g.kernelHeight {
+            let rowOffset = kernelRow * g.dilation.height - g.padding.height
+            // Output rows whose input row lies inside the image.
+            let firstRow = min(g.outputHeight, max(0, -rowOffset))
+            let endRow = max(firstRow, min(g.outputHeight, g.height - rowOffset))
+            for kernelColumn in 0..<g.kernelWidth {
+                let columnOffset = kernelColumn * g.dilation.width - g.padding.width
+                let (low, high) = validRange(offset: columnOffset, stride: 1, size: width, outputSize: width)
+                let shift = rowOffset * width + columnOffset
+                row.update(repeating: Scalar.zero, count: firstRow * width)
+                (row + endRow * width).update(repeating: Scalar.zero, count: (g.outputHeight - endRow) * width)
+                // Entries of the valid rows whose source lies inside the plane; those left out are
+                // in the padding columns, zeroed below with the ones that wrapped to the next row.
+                let start = max(firstRow * width, -shift), end = min(endRow * width, planeCount - shift)
+                if start < end { (row + start).update(from: plane + start + shift, count: end - start) }
+                for outputRow in firstRow..<endRow {
+                    let destination = row + outputRow * width
+                    destination.update(repeating: Scalar.zero, count: low)
+                    (destination + high).update(repeating: Scalar.zero, count: width - high)
                 }
                 row += g.columnCount
             }

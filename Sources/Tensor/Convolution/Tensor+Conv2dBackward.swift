@@ -13,6 +13,9 @@ private func weightGradientChunkSize(batch: Int) -> Int { max(1, (batch + 15) / 
 func conv2dInputGradient<Scalar: FloatingPointTensorElement>(
     _ outputGradient: Tensor<Scalar>, weight: Tensor<Scalar>, geometry g: Conv2dGeometry
 ) -> Tensor<Scalar> {
+    if let flipped = g.inputGradientAsConvolution {
+        return conv2dForward(outputGradient, weight: flippedKernel(weight, g), bias: nil, geometry: flipped)
+    }
     let outputGradient = outputGradient.contiguous(), weight = weight.contiguous()
     let result = Tensor<Scalar>(uninitializedShape: g.inputShape)
     let gradientBase = UnsafePointer(outputGradient.storage.base + outputGradient.offset)
@@ -42,6 +45,44 @@ func conv2dInputGradient<Scalar: FloatingPointTensorElement>(
         withExtendedLifetime(columns) {}
     }
     return withExtendedLifetime((outputGradient, weight)) { result }
+}
+
+extension Conv2dGeometry {
+    /// For stride 1 and one group, the input gradient is itself a convolution:
+    /// `dx[c, h, w] = Σ_{o, p, q} w[o, c, p, q] · dy[o, h + pad − p·d, w + pad − q·d]`, the output
+    /// gradient convolved with the kernel turned by 180° and its channels swapped, padded by
+    /// `d·(k − 1) − pad`. This is that convolution's geometry, or `nil` where it does not apply.
+    ///
+    /// Its matrix product `[C, O·kH·kW] · [O·kH·kW, H·W]` has the forward pass's long inner
+    /// dimension, where `col2im(wᵀ · dy)` has only `O` and writes a column matrix `kH·kW` times the
+    /// size of the input gradient before folding it.
+    var inputGradientAsConvolution: Conv2dGeometry? {
+        guard groups == 1 && stride == Spatial2d(1) && !columnsAreImage else { return nil }
+        let padding = Spatial2d(dilation.height * (kernelHeight - 1) - self.padding.height,
+                                dilation.width * (kernelWidth - 1) - self.padding.width)
+        guard padding.height >= 0 && padding.width >= 0 else { return nil }
+        return Conv2dGeometry(inputShape: outputShape, weightShape: [inputChannels, outputChannels, kernelHeight, kernelWidth],
+                              stride: 1, padding: padding, dilation: dilation, groups: 1, op: "conv2dBackwardInput")
+    }
+}
+
+/// `w'[c, o, p, q] = w[o, c, kH − 1 − p, kW − 1 − q]`: the kernel of `inputGradientAsConvolution`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func flippedKernel<Scalar: FloatingPointTensorElement>(_ weight: Tensor<Scalar>, _ g: Conv2dGeometry) -> Tensor<Scalar> {
+    let weight = weight.contiguous()
+    let taps = g.kernelHeight * g.kernelWidth
+    let result = Tensor<Scalar>(uninitializedShape: [g.inputChannels, g.outputChannels, g.kernelHeight, g.kernelWidth])
+    let source = UnsafePointer(weight.storage.base + weight.offset)
+    let destination = result.storage.base
+    for output in 0..<g.outputChannels {
+        for input in 0..<g.inputChannels {
+            let from = source + (output * g.inputChannels + input) * taps
+            let to = destination + (input * g.outputChannels + output) * taps
+            for tap in 0..<taps { to[tap] = from[taps - 1 - tap] }
+        }
+    }
+    return withExtendedLifetime(weight) { result }
 }
 
 @_specialize(where Scalar == Float)
