@@ -103,21 +103,27 @@ func conv2dWeightGradient<Scalar: FloatingPointTensorElement>(
     let groupInputCount = g.groupInputChannels * g.height * g.width
     // Parallel over chunks of images; each chunk sums its images in order into its own partial.
     forEachImageChunk(batch: chunkCount) { chunks, splitColumns in
-        let columns = Tensor<Scalar>(uninitializedShape: [g.columnsAreImage ? 0 : g.columnRows * g.columnCount])
+        let blocks = g.columnsAreImage ? [0..<g.outputHeight] : g.columnBlocks
+        let blockCapacity = blocks.map(\.count).max()! * g.outputWidth
+        let columns = Tensor<Scalar>(uninitializedShape: [g.columnsAreImage ? 0 : g.columnRows * blockCapacity])
         for chunk in chunks {
             let partial = partialBase + chunk * weightCount
             for image in (chunk * chunkSize)..<min(g.batch, (chunk + 1) * chunkSize) {
-                let first = image == chunk * chunkSize
                 for group in 0..<g.groups {
                     let groupInput = inputBase + image * g.inputImageCount + group * groupInputCount
-                    if !g.columnsAreImage { im2col(groupInput, g, into: columns.storage.base) }
-                    convolutionGemm(
-                        splitColumns: splitColumns, transposeA: false, transposeB: true,
-                        m: g.groupOutputChannels, n: g.columnRows, k: g.columnCount,
-                        a: gradientBase + image * g.outputImageCount + group * g.groupOutputChannels * g.columnCount,
-                        lda: g.columnCount,
-                        b: g.columnsAreImage ? groupInput : UnsafePointer(columns.storage.base), ldb: g.columnCount,
-                        beta: first ? 0 : 1, c: partial + group * groupWeightCount, ldc: g.columnRows)
+                    for rows in blocks {
+                        let first = rows.lowerBound * g.outputWidth, count = rows.count * g.outputWidth
+                        if !g.columnsAreImage { im2col(groupInput, g, outputRows: rows, into: columns.storage.base) }
+                        convolutionGemm(
+                            splitColumns: splitColumns, transposeA: false, transposeB: true,
+                            m: g.groupOutputChannels, n: g.columnRows, k: count,
+                            a: gradientBase + image * g.outputImageCount + group * g.groupOutputChannels * g.columnCount + first,
+                            lda: g.columnCount,
+                            b: g.columnsAreImage ? groupInput : UnsafePointer(columns.storage.base),
+                            ldb: g.columnsAreImage ? g.columnCount : count,
+                            beta: image == chunk * chunkSize && first == 0 ? 0 : 1,
+                            c: partial + group * groupWeightCount, ldc: g.columnRows)
+                    }
                 }
             }
         }
