@@ -95,10 +95,16 @@ private func im2colKeepingWidth<Scalar: FloatingPointTensorElement>(
                 // in the padding columns, zeroed below with the ones that wrapped to the next row.
                 let start = max(firstRow * width, -shift), end = min(endRow * width, planeCount - shift)
                 if start < end { (block + start).update(from: plane + start + shift, count: end - start) }
+                // One entry per row for the usual padding of 1 by a plain store: a call to memset
+                // per row cost more than the bulk copy.
                 for outputRow in firstRow..<endRow {
                     let destination = block + outputRow * width
-                    destination.update(repeating: Scalar.zero, count: low)
-                    (destination + high).update(repeating: Scalar.zero, count: width - high)
+                    if low == 1 { destination[0] = Scalar.zero } else { destination.update(repeating: Scalar.zero, count: low) }
+                    if high == width - 1 {
+                        destination[high] = Scalar.zero
+                    } else {
+                        (destination + high).update(repeating: Scalar.zero, count: width - high)
+                    }
                 }
                 row += blockCount
             }
