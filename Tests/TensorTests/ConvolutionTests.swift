@@ -122,6 +122,69 @@ extension ConvolutionAndPoolingTests {
             #expect(abs(ConvolutionSamples.dot(weight, gw) - reference) <= 1e-10 * abs(reference))
         }
 
+        /// The input gradient against its definition summed directly,
+        /// `dx[n, c, h, w] = Σ w[o, c, p, q] · dy[n, o, i, j]` over `h = i·s − pad + p·d`: covers the
+        /// stride-1 path that runs it as a convolution with the turned kernel (padding up to and
+        /// beyond `d·(k − 1)`, unequal per axis) and the `col2im` path.
+        @Test(arguments: [(Spatial2d(1), Spatial2d(1), Spatial2d(1), 1), (Spatial2d(1), Spatial2d(2, 0), Spatial2d(1, 2), 1),
+                          (Spatial2d(1), Spatial2d(0, 3), Spatial2d(1), 1), (Spatial2d(1), Spatial2d(1), Spatial2d(1), 2),
+                          (Spatial2d(2, 1), Spatial2d(1), Spatial2d(1), 1)])
+        func inputGradientMatchesTheDirectSum(stride: Spatial2d, padding: Spatial2d, dilation: Spatial2d, groups: Int) {
+            let inputShape = [2, 4, 7, 6]
+            let weight: Tensor<Double> = ConvolutionSamples.wave([6, 4 / groups, 3, 2], phase: 0.5)
+            let outputShape = conv2d(Tensor<Double>.zeros(inputShape), weight: weight, stride: stride, padding: padding,
+                                     dilation: dilation, groups: groups).shape
+            let g: Tensor<Double> = ConvolutionSamples.wave(outputShape, phase: 1.5)
+            let gx = conv2dBackwardInput(g, weight: weight, inputShape: inputShape, stride: stride, padding: padding,
+                                         dilation: dilation, groups: groups)
+            var expected = [Double](repeating: 0, count: inputShape.reduce(1, *))
+            let (perGroupIn, perGroupOut) = (4 / groups, 6 / groups)
+            for n in 0..<2 { for o in 0..<6 { for i in 0..<outputShape[2] { for j in 0..<outputShape[3] {
+                for c in 0..<perGroupIn { for p in 0..<3 { for q in 0..<2 {
+                    let h = i * stride.height - padding.height + p * dilation.height
+                    let w = j * stride.width - padding.width + q * dilation.width
+                    guard h >= 0 && h < 7 && w >= 0 && w < 6 else { continue }
+                    let channel = o / perGroupOut * perGroupIn + c
+                    expected[((n * 4 + channel) * 7 + h) * 6 + w] += weight[o, c, p, q] * g[n, o, i, j]
+                } } }
+            } } } }
+            let actual = gx.scalars
+            #expect(actual.count == expected.count)
+            #expect(zip(actual, expected).allSatisfy { abs($0 - $1) <= 1e-12 })
+            #expect(expected.contains { abs($0) > 0.1 })  // not trivially zero
+        }
+
+        /// An image large enough that the column matrix is done in several blocks of output rows
+        /// (64 channels, 3×3: blocks of 128 columns): the forward pass and the weight gradient
+        /// against their definitions summed directly, for the same-width path (padding 1) and the
+        /// row-by-row one (padding 0).
+        @Test(arguments: [1, 0])
+        func blockedColumnsMatchTheDirectSum(padding: Int) {
+            let (channels, outputs, height, width) = (64, 3, 30, 16)
+            // Two images: a single one would keep one block and split its product across threads.
+            let x: Tensor<Double> = ConvolutionSamples.wave([2, channels, height, width])
+            let weight: Tensor<Double> = ConvolutionSamples.wave([outputs, channels, 3, 3], phase: 0.5)
+            let y = conv2d(x, weight: weight, padding: Spatial2d(padding))
+            let (outputHeight, outputWidth) = (y.shape[2], y.shape[3])
+            let g: Tensor<Double> = ConvolutionSamples.wave(y.shape, phase: 1.5)
+            let gw = conv2dBackwardWeight(g, input: x, weightShape: weight.shape, padding: Spatial2d(padding))
+            let xs = x.scalars, ws = weight.scalars, gs = g.scalars
+            var expectedY = [Double](repeating: 0, count: y.count), expectedW = [Double](repeating: 0, count: weight.count)
+            for n in 0..<2 { for o in 0..<outputs { for c in 0..<channels { for p in 0..<3 { for q in 0..<3 {
+                let tap = ((o * channels + c) * 3 + p) * 3 + q
+                for i in 0..<outputHeight { for j in 0..<outputWidth {
+                    let (h, w) = (i - padding + p, j - padding + q)
+                    guard h >= 0 && h < height && w >= 0 && w < width else { continue }
+                    let input = xs[((n * channels + c) * height + h) * width + w]
+                    let output = ((n * outputs + o) * outputHeight + i) * outputWidth + j
+                    expectedY[output] += ws[tap] * input
+                    expectedW[tap] += gs[output] * input
+                } }
+            } } } } }
+            #expect(zip(y.scalars, expectedY).allSatisfy { abs($0 - $1) <= 1e-11 })
+            #expect(zip(gw.scalars, expectedW).allSatisfy { abs($0 - $1) <= 1e-11 })
+        }
+
         @Test func resultsDoNotDependOnTheThreadCount() {
             // Batch 37: the weight gradient sums 3 images per partial, in 13 partials.
             let x: Tensor<Float> = ConvolutionSamples.wave([37, 6, 10, 9])

@@ -34,6 +34,17 @@ import _TestSupport
         }
     }
 
+    /// The fused ReLU gradient `g · [y > 0]`: kept where the output is positive, zero where it is
+    /// zero (negative, zero and NaN inputs: a NaN `y` is not `> 0`), over
+    /// more than one SIMD vector and a transposed (non-contiguous) operand.
+    @Test func reluGradientKeepsTheGradientWhereTheOutputIsPositive() {
+        let x = Tensor<Float>(shape: [3, 4], scalars: [-2, 0, 3, .nan, 1.5, -0.5, 4, 2, -1, 0.25, 7, -3])
+        let g = Tensor<Float>(shape: [3, 4], scalars: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
+        #expect(reluGradient(g, output: x.relu()).scalars == [0, 0, 3, 0, 5, 0, 7, 8, 0, 10, 11, 0])
+        let transposed = reluGradient(g.transposed(), output: x.relu().transposed())
+        #expect(transposed.scalars == (g * Tensor<Float>(converting: x .> 0)).transposed().contiguous().scalars)
+    }
+
     @Test func floatMatchesNumPy() { checkAgainstNumPy(Float.self, relative: 2e-6) }
     @Test func doubleMatchesNumPy() { checkAgainstNumPy(Double.self, relative: 1e-12) }
 

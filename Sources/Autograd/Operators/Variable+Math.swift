@@ -111,8 +111,13 @@ extension Variable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func relu() -> Variable {
-        differentiableOperation("relu", inputs: [self], value: value.relu()) { gradient in
-            [gradient * Variable.constant(self.value .> 0)]
+        let result = value.relu()
+        return differentiableOperation("relu", inputs: [self], value: result) { gradient in
+            // NOTE: a fused kernel outside `createGraph` (compare, convert and multiply took three
+            // passes); `[y > 0]` equals `[x > 0]`, so only the output is kept.
+            GradientMode.isEnabled
+                ? [gradient * Variable.constant(result .> 0)]
+                : [Variable(reluGradient(gradient.value, output: result))]
         }
     }
 

@@ -85,6 +85,18 @@ struct Conv2dGeometry {
     var columnsAreImage: Bool {
         kernelHeight == 1 && kernelWidth == 1 && stride == Spatial2d(1) && padding == Spatial2d(0)
     }
+    /// The output rows of one block of the column matrix: blocks of whole output rows, about
+    /// 64 Ki elements (a few hundred KiB, so that `im2col` writes into the level-2 cache and the
+    /// product reads from it) but at least 128 columns wide, and as even as the rows allow. The
+    /// blocks depend only on the shape.
+    var columnBlocks: [Range<Int>] {
+        let targetColumns = max(128, (1 << 16) / max(1, columnRows))
+        let blockCount = max(1, outputHeight / max(1, (targetColumns + outputWidth - 1) / outputWidth))
+        return (0..<blockCount).map { block in
+            (block * outputHeight / blockCount)..<((block + 1) * outputHeight / blockCount)
+        }
+    }
+
     /// `2 · N · O · C/groups · kH · kW · Hout · Wout`, the multiply-adds of one kernel counted twice.
     var flops: Int { 2 * batch * outputChannels * columnRows * columnCount }
 }

@@ -18,12 +18,19 @@ private func validRange(offset: Int, stride: Int, size: Int, outputSize: Int) ->
     return (low, max(low, high))
 }
 
-/// Fills `columns` (`[C/groups · kH · kW, Hout · Wout]`, contiguous) from one group of one image,
-/// `image` pointing at its first channel (`[C/groups, H, W]`, contiguous).
+/// Fills `columns` (`[C/groups · kH · kW, rows.count · Wout]`, contiguous) with the columns of the
+/// output rows `rows` (all of them by default) of one group of one image, `image` pointing at its
+/// first channel (`[C/groups, H, W]`, contiguous).
 func im2col<Scalar: FloatingPointTensorElement>(
-    _ image: UnsafePointer<Scalar>, _ geometry: Conv2dGeometry, into columns: UnsafeMutablePointer<Scalar>
+    _ image: UnsafePointer<Scalar>, _ geometry: Conv2dGeometry, outputRows rows: Range<Int>? = nil,
+    into columns: UnsafeMutablePointer<Scalar>
 ) {
     let g = geometry
+    let rows = rows ?? 0..<g.outputHeight
+    if g.stride == Spatial2d(1) && g.outputWidth == g.width {
+        im2colKeepingWidth(image, g, outputRows: rows, into: columns)
+        return
+    }
     let planeCount = g.height * g.width
     let outputWidth = g.outputWidth
     var row = columns
@@ -35,8 +42,8 @@ func im2col<Scalar: FloatingPointTensorElement>(
                 let columnOffset = kernelColumn * g.dilation.width - g.padding.width
                 let (low, high) = validRange(offset: columnOffset, stride: g.stride.width,
                                              size: g.width, outputSize: outputWidth)
-                for outputRow in 0..<g.outputHeight {
-                    let destination = row + outputRow * outputWidth
+                for outputRow in rows {
+                    let destination = row + (outputRow - rows.lowerBound) * outputWidth
                     let inputRow = outputRow * g.stride.height + rowOffset
                     guard inputRow >= 0 && inputRow < g.height else {
                         destination.update(repeating: Scalar.zero, count: outputWidth)
@@ -51,7 +58,55 @@ func im2col<Scalar: FloatingPointTensorElement>(
                     }
                     (destination + high).update(repeating: Scalar.zero, count: outputWidth - high)
                 }
-                row += g.columnCount
+                row += rows.count * outputWidth
+            }
+        }
+    }
+}
+
+/// `im2col` for stride 1 when the output is as wide as the input ("same" padding, the 3×3 convolutions
+/// of ResNet): entry `d = oh · W + ow` of a column-matrix row then comes from plane position
+/// `d + rowOffset · W + columnOffset`, a constant shift, so each row is one bulk copy of the valid
+/// output rows followed by zeroing the few entries that fall into the left and right padding.
+/// Same values as the row-by-row loop, with one copy per tap instead of one per output row.
+@inline(__always)
+private func im2colKeepingWidth<Scalar: FloatingPointTensorElement>(
+    _ image: UnsafePointer<Scalar>, _ g: Conv2dGeometry, outputRows rows: Range<Int>,
+    into columns: UnsafeMutablePointer<Scalar>
+) {
+    let width = g.width, planeCount = g.height * g.width
+    let blockCount = rows.count * width, blockStart = rows.lowerBound * width
+    var row = columns
+    for channel in 0..<g.groupInputChannels {
+        let plane = image + channel * planeCount
+        for kernelRow in 0..<g.kernelHeight {
+            let rowOffset = kernelRow * g.dilation.height - g.padding.height
+            // Output rows of the block whose input row lies inside the image.
+            let firstRow = min(rows.upperBound, max(rows.lowerBound, -rowOffset))
+            let endRow = max(firstRow, min(rows.upperBound, g.height - rowOffset))
+            for kernelColumn in 0..<g.kernelWidth {
+                let columnOffset = kernelColumn * g.dilation.width - g.padding.width
+                let (low, high) = validRange(offset: columnOffset, stride: 1, size: width, outputSize: width)
+                let shift = rowOffset * width + columnOffset
+                let block = row - blockStart  // indexed by d, the position in the whole output plane
+                (block + blockStart).update(repeating: Scalar.zero, count: firstRow * width - blockStart)
+                (block + endRow * width).update(repeating: Scalar.zero, count: blockStart + blockCount - endRow * width)
+                // Entries of the valid rows whose source lies inside the plane; those left out are
+                // in the padding columns, zeroed below with the ones that wrapped to the next row.
+                let start = max(firstRow * width, -shift), end = min(endRow * width, planeCount - shift)
+                if start < end { (block + start).update(from: plane + start + shift, count: end - start) }
+                // One entry per row for the usual padding of 1 by a plain store: a call to memset
+                // per row cost more than the bulk copy.
+                for outputRow in firstRow..<endRow {
+                    let destination = block + outputRow * width
+                    if low == 1 { destination[0] = Scalar.zero } else { destination.update(repeating: Scalar.zero, count: low) }
+                    if high == width - 1 {
+                        destination[high] = Scalar.zero
+                    } else {
+                        (destination + high).update(repeating: Scalar.zero, count: width - high)
+                    }
+                }
+                row += blockCount
             }
         }
     }

@@ -1,8 +1,9 @@
 /// 2-D convolution in NCHW, lowered to im2col + GEMM.
 ///
 /// Each image is independent, so the batch is split across the thread budget; each chunk of
-/// images reuses one column buffer, and every group of an image is one matrix product
-/// `weight_g [O/groups, C/groups · kH · kW] · columns [C/groups · kH · kW, Hout · Wout]`.
+/// images reuses one column buffer, and every group of an image is a matrix product
+/// `weight_g [O/groups, C/groups · kH · kW] · columns [C/groups · kH · kW, Hout · Wout]`, done in
+/// blocks of output rows (`Conv2dGeometry.columnBlocks`) so that the columns stay in cache.
 
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
@@ -17,8 +18,11 @@ func conv2dForward<Scalar: FloatingPointTensorElement>(
     let outputBase = result.storage.base
     let groupWeightCount = g.groupOutputChannels * g.columnRows
     forEachImageChunk(batch: g.batch) { images, splitColumns in
+        // A single image splits its products across the threads, so it keeps one whole block.
+        let blocks = g.columnsAreImage || splitColumns ? [0..<g.outputHeight] : g.columnBlocks
+        let blockCapacity = blocks.map(\.count).max()! * g.outputWidth
         // One column buffer per chunk, from the buffer cache.
-        let columns = Tensor<Scalar>(uninitializedShape: [g.columnsAreImage ? 0 : g.columnRows * g.columnCount])
+        let columns = Tensor<Scalar>(uninitializedShape: [g.columnsAreImage ? 0 : g.columnRows * blockCapacity])
         for image in images {
             let output = outputBase + image * g.outputImageCount
             if let biasBase {
@@ -28,14 +32,18 @@ func conv2dForward<Scalar: FloatingPointTensorElement>(
             }
             for group in 0..<g.groups {
                 let groupInput = inputBase + image * g.inputImageCount + group * g.groupInputChannels * g.height * g.width
-                if !g.columnsAreImage { im2col(groupInput, g, into: columns.storage.base) }
-                convolutionGemm(
-                    splitColumns: splitColumns, transposeA: false, transposeB: false,
-                    m: g.groupOutputChannels, n: g.columnCount, k: g.columnRows,
-                    a: weightBase + group * groupWeightCount, lda: g.columnRows,
-                    b: g.columnsAreImage ? groupInput : UnsafePointer(columns.storage.base), ldb: g.columnCount,
-                    beta: biasBase == nil ? 0 : 1,
-                    c: output + group * g.groupOutputChannels * g.columnCount, ldc: g.columnCount)
+                for rows in blocks {
+                    let first = rows.lowerBound * g.outputWidth, count = rows.count * g.outputWidth
+                    if !g.columnsAreImage { im2col(groupInput, g, outputRows: rows, into: columns.storage.base) }
+                    convolutionGemm(
+                        splitColumns: splitColumns, transposeA: false, transposeB: false,
+                        m: g.groupOutputChannels, n: count, k: g.columnRows,
+                        a: weightBase + group * groupWeightCount, lda: g.columnRows,
+                        b: g.columnsAreImage ? groupInput : UnsafePointer(columns.storage.base),
+                        ldb: g.columnsAreImage ? g.columnCount : count,
+                        beta: biasBase == nil ? 0 : 1,
+                        c: output + group * g.groupOutputChannels * g.columnCount + first, ldc: g.columnCount)
+                }
             }
         }
         withExtendedLifetime(columns) {}

@@ -13,6 +13,9 @@ private func weightGradientChunkSize(batch: Int) -> Int { max(1, (batch + 15) / 
 func conv2dInputGradient<Scalar: FloatingPointTensorElement>(
     _ outputGradient: Tensor<Scalar>, weight: Tensor<Scalar>, geometry g: Conv2dGeometry
 ) -> Tensor<Scalar> {
+    if let flipped = g.inputGradientAsConvolution {
+        return conv2dForward(outputGradient, weight: flippedKernel(weight, g), bias: nil, geometry: flipped)
+    }
     let outputGradient = outputGradient.contiguous(), weight = weight.contiguous()
     let result = Tensor<Scalar>(uninitializedShape: g.inputShape)
     let gradientBase = UnsafePointer(outputGradient.storage.base + outputGradient.offset)
@@ -44,6 +47,44 @@ func conv2dInputGradient<Scalar: FloatingPointTensorElement>(
     return withExtendedLifetime((outputGradient, weight)) { result }
 }
 
+extension Conv2dGeometry {
+    /// For stride 1 and one group, the input gradient is itself a convolution:
+    /// `dx[c, h, w] = Σ_{o, p, q} w[o, c, p, q] · dy[o, h + pad − p·d, w + pad − q·d]`, the output
+    /// gradient convolved with the kernel turned by 180° and its channels swapped, padded by
+    /// `d·(k − 1) − pad`. This is that convolution's geometry, or `nil` where it does not apply.
+    ///
+    /// Its matrix product `[C, O·kH·kW] · [O·kH·kW, H·W]` has the forward pass's long inner
+    /// dimension, where `col2im(wᵀ · dy)` has only `O` and writes a column matrix `kH·kW` times the
+    /// size of the input gradient before folding it.
+    var inputGradientAsConvolution: Conv2dGeometry? {
+        guard groups == 1 && stride == Spatial2d(1) && !columnsAreImage else { return nil }
+        let padding = Spatial2d(dilation.height * (kernelHeight - 1) - self.padding.height,
+                                dilation.width * (kernelWidth - 1) - self.padding.width)
+        guard padding.height >= 0 && padding.width >= 0 else { return nil }
+        return Conv2dGeometry(inputShape: outputShape, weightShape: [inputChannels, outputChannels, kernelHeight, kernelWidth],
+                              stride: 1, padding: padding, dilation: dilation, groups: 1, op: "conv2dBackwardInput")
+    }
+}
+
+/// `w'[c, o, p, q] = w[o, c, kH − 1 − p, kW − 1 − q]`: the kernel of `inputGradientAsConvolution`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func flippedKernel<Scalar: FloatingPointTensorElement>(_ weight: Tensor<Scalar>, _ g: Conv2dGeometry) -> Tensor<Scalar> {
+    let weight = weight.contiguous()
+    let taps = g.kernelHeight * g.kernelWidth
+    let result = Tensor<Scalar>(uninitializedShape: [g.inputChannels, g.outputChannels, g.kernelHeight, g.kernelWidth])
+    let source = UnsafePointer(weight.storage.base + weight.offset)
+    let destination = result.storage.base
+    for output in 0..<g.outputChannels {
+        for input in 0..<g.inputChannels {
+            let from = source + (output * g.inputChannels + input) * taps
+            let to = destination + (input * g.outputChannels + output) * taps
+            for tap in 0..<taps { to[tap] = from[taps - 1 - tap] }
+        }
+    }
+    return withExtendedLifetime(weight) { result }
+}
+
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 func conv2dWeightGradient<Scalar: FloatingPointTensorElement>(
@@ -62,21 +103,27 @@ func conv2dWeightGradient<Scalar: FloatingPointTensorElement>(
     let groupInputCount = g.groupInputChannels * g.height * g.width
     // Parallel over chunks of images; each chunk sums its images in order into its own partial.
     forEachImageChunk(batch: chunkCount) { chunks, splitColumns in
-        let columns = Tensor<Scalar>(uninitializedShape: [g.columnsAreImage ? 0 : g.columnRows * g.columnCount])
+        let blocks = g.columnsAreImage ? [0..<g.outputHeight] : g.columnBlocks
+        let blockCapacity = blocks.map(\.count).max()! * g.outputWidth
+        let columns = Tensor<Scalar>(uninitializedShape: [g.columnsAreImage ? 0 : g.columnRows * blockCapacity])
         for chunk in chunks {
             let partial = partialBase + chunk * weightCount
             for image in (chunk * chunkSize)..<min(g.batch, (chunk + 1) * chunkSize) {
-                let first = image == chunk * chunkSize
                 for group in 0..<g.groups {
                     let groupInput = inputBase + image * g.inputImageCount + group * groupInputCount
-                    if !g.columnsAreImage { im2col(groupInput, g, into: columns.storage.base) }
-                    convolutionGemm(
-                        splitColumns: splitColumns, transposeA: false, transposeB: true,
-                        m: g.groupOutputChannels, n: g.columnRows, k: g.columnCount,
-                        a: gradientBase + image * g.outputImageCount + group * g.groupOutputChannels * g.columnCount,
-                        lda: g.columnCount,
-                        b: g.columnsAreImage ? groupInput : UnsafePointer(columns.storage.base), ldb: g.columnCount,
-                        beta: first ? 0 : 1, c: partial + group * groupWeightCount, ldc: g.columnRows)
+                    for rows in blocks {
+                        let first = rows.lowerBound * g.outputWidth, count = rows.count * g.outputWidth
+                        if !g.columnsAreImage { im2col(groupInput, g, outputRows: rows, into: columns.storage.base) }
+                        convolutionGemm(
+                            splitColumns: splitColumns, transposeA: false, transposeB: true,
+                            m: g.groupOutputChannels, n: g.columnRows, k: count,
+                            a: gradientBase + image * g.outputImageCount + group * g.groupOutputChannels * g.columnCount + first,
+                            lda: g.columnCount,
+                            b: g.columnsAreImage ? groupInput : UnsafePointer(columns.storage.base),
+                            ldb: g.columnsAreImage ? g.columnCount : count,
+                            beta: image == chunk * chunkSize && first == 0 ? 0 : 1,
+                            c: partial + group * groupWeightCount, ldc: g.columnRows)
+                    }
                 }
             }
         }
