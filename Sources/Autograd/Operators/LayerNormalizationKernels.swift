@@ -128,12 +128,6 @@ func layerNormalizationBackward<Scalar: FloatingPointTensorElement>(
 // as unspecialized generic code (a protocol witness per lane), which cost more than the rest
 // of the layer norm together.
 
-/// The lanes' sum, in a fixed order.
-@inline(__always)
-private func laneSum<Scalar: FloatingPointTensorElement>(_ lanes: SIMD8<Scalar>) -> Scalar {
-    ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]))
-}
-
 @inline(__always)
 private func rowSum<Scalar: FloatingPointTensorElement>(_ row: UnsafePointer<Scalar>, count: Int) -> Scalar {
     var lanes = SIMD8<Scalar>()
@@ -158,27 +152,6 @@ private func load<Scalar: FloatingPointTensorElement>(_ pointer: UnsafePointer<S
 @inline(__always)
 private func store<Scalar: FloatingPointTensorElement>(_ value: SIMD8<Scalar>, _ pointer: UnsafeMutablePointer<Scalar>) {
     UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: SIMD8<Scalar>.self)
-}
-
-@inline(__always)
-private func sumOfSquaredDeviations<Scalar: FloatingPointTensorElement>(
-    _ row: UnsafePointer<Scalar>, count: Int, from mean: Scalar
-) -> Scalar {
-    var lanes = SIMD8<Scalar>()
-    let center = SIMD8<Scalar>(repeating: mean)
-    var index = 0
-    while index + 8 <= count {
-        let deviation = load(row + index) - center
-        lanes += deviation * deviation
-        index += 8
-    }
-    var total = laneSum(lanes)
-    while index < count {
-        let deviation = row[index] - mean
-        total += deviation * deviation
-        index += 1
-    }
-    return total
 }
 
 /// `y = (x − μ) · (1/σ) · γ + β` over one row.

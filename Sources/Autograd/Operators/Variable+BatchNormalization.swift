@@ -181,29 +181,9 @@ private struct ChannelLayout {
     }
 }
 
-// Row kernels: eight lanes at a time, then a scalar tail; lanes are combined in a fixed order.
+// Row kernels: eight lanes at a time, then a scalar tail; lanes are combined in a fixed order
+// (`laneSum`, RowKernels.swift).
 
-
-@inline(__always)
-private func sumOfSquaredDeviations<Scalar: FloatingPointTensorElement>(
-    _ row: UnsafePointer<Scalar>, count: Int, from mean: Scalar
-) -> Scalar {
-    var lanes = SIMD8<Scalar>()
-    let center = SIMD8<Scalar>(repeating: mean)
-    var index = 0
-    while index + 8 <= count {
-        let deviation = UnsafeRawPointer(row + index).loadUnaligned(as: SIMD8<Scalar>.self) - center
-        lanes += deviation * deviation
-        index += 8
-    }
-    var total = lanes.sum()
-    while index < count {
-        let deviation = row[index] - mean
-        total += deviation * deviation
-        index += 1
-    }
-    return total
-}
 
 @inline(__always)
 private func scaleAndShiftRow<Scalar: FloatingPointTensorElement>(
@@ -237,7 +217,7 @@ private func sumsOfGradientAndCenteredProduct<Scalar: FloatingPointTensorElement
         productLanes += g * centered
         index += 8
     }
-    var gradientTotal = gradientLanes.sum(), productTotal = productLanes.sum()
+    var gradientTotal = laneSum(gradientLanes), productTotal = laneSum(productLanes)
     while index < count {
         gradientTotal += gradient[index]
         productTotal += gradient[index] * (row[index] - mean)
