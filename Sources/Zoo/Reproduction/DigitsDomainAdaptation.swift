@@ -183,6 +183,7 @@ public struct DigitsDomainAdaptation: Sendable {
             "GRL form: loss L_y + L_d with the GRL scaling the feature gradient by −λ; the domain classifier's own gradient is not scaled by λ (the paper's equations 13–15 scale it; the GRL implementations do not).",
             "DANN and source-only never read a target label; train-on-target reads the labels of the same MNIST-M training images. No early stopping: every run is tested after its last step.",
             "The picture is a 2-D PCA of the features f (768-d) of \(scale.pictureImages) MNIST and \(scale.pictureImages) MNIST-M test images; the paper's Figure 4 draws t-SNE.",
+            "What is known about this recreation (a PyTorch replica of the --quick recipe, 2026-11-29): it fails the same way (source-only 0.574, DANN 0.488), so the failure is not Gradus's; the paper's λ-scaled update, lr 0.01, Adam and per-domain input normalization do not rescue it. Batch norm with separate source and target passes (a common public recipe) does lift target accuracy, but so does the same network without the adversarial term (DANN 0.633 vs 0.640 over two seeds): that gain is per-domain normalization, not the gradient reversal. The recreation draws its patches from 2 photos with large flat areas instead of the 500 BSDS photos of the original; 36 % of its digits come out darker than their background.",
         ]
         report.pictures = ["features.svg"]
         return report
