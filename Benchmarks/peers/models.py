@@ -1,7 +1,8 @@
-"""Peer of the `models` suite: the same three models in PyTorch eager, one SGD step at a time.
+"""Peer of the `models` suite: the same four models in PyTorch eager, one SGD step at a time.
 
-ResNet-20 (He et al. §4.2, option A shortcuts), ResNet-18 with the CIFAR stem (kuangliu) and
-vit-tiny (32×32, patch 4, D 192, depth 6, 3 heads, MLP ratio 4, exact GELU, LayerNorm ε 1e-6),
+ResNet-20 (He et al. §4.2, option A shortcuts), ResNet-18 with the CIFAR stem (kuangliu),
+vit-tiny (32×32, patch 4, D 192, depth 6, 3 heads, MLP ratio 4, exact GELU, LayerNorm ε 1e-6) and
+vit-mini (the same at D 96),
 batch 64 of 3×32×32 in float32: forward, cross-entropy, backward, SGD with momentum 0.9 and weight
 decay 5e-4. Each model runs in a subprocess of its own so its peak memory is its own; the
 parameter counts are printed to stderr to check they equal Gradus's.
@@ -12,7 +13,7 @@ import resource
 import subprocess
 import sys
 
-MODELS = ["resnet20", "resnet18", "vit-tiny"]
+MODELS = ["resnet20", "resnet18", "vit-tiny", "vit-mini"]
 
 
 def resnet20():
@@ -77,11 +78,12 @@ def resnet18_cifar():
     return nn.Sequential(*layers)
 
 
-def vit_tiny():
+def vit(dim):
+    """The 32×32 ViT with 4×4 patches, 6 blocks and 3 heads at width `dim` (192: vit-tiny, 96: vit-mini)."""
     import torch
     import torch.nn as nn
 
-    dim, depth, heads, patch, image = 192, 6, 3, 4, 32
+    depth, heads, patch, image = 6, 3, 4, 32
 
     class Block(nn.Module):
         def __init__(self):
@@ -127,7 +129,8 @@ def measure(name, threads):
     torch.set_num_threads(threads)
     before = resident_mebibytes()
     torch.manual_seed(0)
-    model = {"resnet20": resnet20, "resnet18": resnet18_cifar, "vit-tiny": vit_tiny}[name]()
+    model = {"resnet20": resnet20, "resnet18": resnet18_cifar,
+             "vit-tiny": lambda: vit(192), "vit-mini": lambda: vit(96)}[name]()
     print(f"models: {name} has {sum(p.numel() for p in model.parameters()):,} parameters in PyTorch",
           file=sys.stderr)
     batch = 64

@@ -16,6 +16,7 @@ import _TestSupport
         var generator = PhiloxGenerator(seed: 0)
         let presets: [(String, VisionTransformerConfiguration, Int)] = [
             ("vit_micro_cifar", .microCIFAR, 29_482), ("vit_tiny_cifar", .tinyCIFAR, 2_693_578),
+            ("vit_mini_cifar", .miniCIFAR, 683_242),
             ("vit_tiny_patch16_224", .tinyPatch16, 5_717_416),
         ]
         for (name, configuration, count) in presets {

@@ -9,11 +9,13 @@ extension ModelRegistry {
         + [20, 56].map { cifarResNet(depth: $0, residual: false) }
         + [18, 34, 50].map(imageNetResNet)
 
-    /// ViT-Tiny and ViT-Micro for 32×32 images with 4×4 patches (Dosovitskiy et al., 2021,
+    /// ViT-Tiny, ViT-Mini and ViT-Micro for 32×32 images with 4×4 patches (Dosovitskiy et al., 2021,
     /// https://arxiv.org/abs/2010.11929).
     public static let visionTransformerEntries: [ModelEntry] = [
         visionTransformer(name: "vit-tiny", summary: "ViT-Tiny for 32×32 images, patch 4 (Dosovitskiy et al., 2021)",
                           preset: .tinyCIFAR),
+        visionTransformer(name: "vit-mini", summary: "ViT-Mini for 32×32 images, patch 4: half ViT-Tiny's width, the small ViT trained here",
+                          preset: .miniCIFAR),
         visionTransformer(name: "vit-micro", summary: "ViT-Micro for 32×32 images, patch 4: the small ViT that trains here in minutes",
                           preset: .microCIFAR),
     ]
