@@ -18,17 +18,19 @@ private func validRange(offset: Int, stride: Int, size: Int, outputSize: Int) ->
     return (low, max(low, high))
 }
 
-/// Fills `columns` (`[C/groups · kH · kW, rows.count · Wout]`, contiguous) with the columns of the
-/// output rows `rows` (all of them by default) of one group of one image, `image` pointing at its
-/// first channel (`[C/groups, H, W]`, contiguous).
+/// Fills `columns` (`[C/groups · kH · kW, rows.count · Wout]`) with the columns of the output rows
+/// `rows` (all of them by default) of one group of one image, `image` pointing at its first channel
+/// (`[C/groups, H, W]`, contiguous). Rows of `columns` lie `rowStride` apart: by default they are
+/// contiguous; a wider stride places the image's columns beside those of other images.
 func im2col<Scalar: FloatingPointTensorElement>(
     _ image: UnsafePointer<Scalar>, _ geometry: Conv2dGeometry, outputRows rows: Range<Int>? = nil,
-    into columns: UnsafeMutablePointer<Scalar>
+    into columns: UnsafeMutablePointer<Scalar>, rowStride: Int? = nil
 ) {
     let g = geometry
     let rows = rows ?? 0..<g.outputHeight
+    let rowStride = rowStride ?? rows.count * g.outputWidth
     if g.stride == Spatial2d(1) && g.outputWidth == g.width {
-        im2colKeepingWidth(image, g, outputRows: rows, into: columns)
+        im2colKeepingWidth(image, g, outputRows: rows, into: columns, rowStride: rowStride)
         return
     }
     let planeCount = g.height * g.width
@@ -58,7 +60,7 @@ func im2col<Scalar: FloatingPointTensorElement>(
                     }
                     (destination + high).update(repeating: Scalar.zero, count: outputWidth - high)
                 }
-                row += rows.count * outputWidth
+                row += rowStride
             }
         }
     }
@@ -72,7 +74,7 @@ func im2col<Scalar: FloatingPointTensorElement>(
 @inline(__always)
 private func im2colKeepingWidth<Scalar: FloatingPointTensorElement>(
     _ image: UnsafePointer<Scalar>, _ g: Conv2dGeometry, outputRows rows: Range<Int>,
-    into columns: UnsafeMutablePointer<Scalar>
+    into columns: UnsafeMutablePointer<Scalar>, rowStride: Int
 ) {
     let width = g.width, planeCount = g.height * g.width
     let blockCount = rows.count * width, blockStart = rows.lowerBound * width
@@ -106,18 +108,21 @@ private func im2colKeepingWidth<Scalar: FloatingPointTensorElement>(
                         (destination + high).update(repeating: Scalar.zero, count: width - high)
                     }
                 }
-                row += blockCount
+                row += rowStride
             }
         }
     }
 }
 
-/// Adds every entry of `columns` (`[C/groups · kH · kW, Hout · Wout]`) onto the input position it
-/// was taken from by `im2col`, in `image` (`[C/groups, H, W]`, contiguous, already initialized).
+/// Adds every entry of `columns` (`[C/groups · kH · kW, Hout · Wout]`, rows `rowStride` apart,
+/// contiguous by default) onto the input position it was taken from by `im2col`, in `image`
+/// (`[C/groups, H, W]`, contiguous, already initialized).
 func col2im<Scalar: FloatingPointTensorElement>(
-    _ columns: UnsafePointer<Scalar>, _ geometry: Conv2dGeometry, addingInto image: UnsafeMutablePointer<Scalar>
+    _ columns: UnsafePointer<Scalar>, _ geometry: Conv2dGeometry, addingInto image: UnsafeMutablePointer<Scalar>,
+    rowStride: Int? = nil
 ) {
     let g = geometry
+    let rowStride = rowStride ?? g.columnCount
     let planeCount = g.height * g.width
     let outputWidth = g.outputWidth
     var row = columns
@@ -141,7 +146,7 @@ func col2im<Scalar: FloatingPointTensorElement>(
                         for index in 0..<(high - low) { destination[index * g.stride.width] += source[index] }
                     }
                 }
-                row += g.columnCount
+                row += rowStride
             }
         }
     }

@@ -3,7 +3,8 @@
 /// Each image is independent, so the batch is split across the thread budget; each chunk of
 /// images reuses one column buffer, and every group of an image is a matrix product
 /// `weight_g [O/groups, C/groups · kH · kW] · columns [C/groups · kH · kW, Hout · Wout]`, done in
-/// blocks of output rows (`Conv2dGeometry.columnBlocks`) so that the columns stay in cache.
+/// blocks of output rows (`Conv2dGeometry.columnBlocks`) so that the columns stay in cache. Small
+/// feature maps put several images into one product instead (ImageGroups.swift).
 
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
@@ -16,6 +17,31 @@ func conv2dForward<Scalar: FloatingPointTensorElement>(
     let weightBase = UnsafePointer(weight.storage.base + weight.offset)
     let biasBase = bias.map { UnsafePointer($0.storage.base + $0.offset) }
     let outputBase = result.storage.base
+    if g.imagesPerProduct > 1 {
+        // Small feature maps: the columns of several images side by side, one product for all.
+        forEachImageGroup(batch: g.batch, size: g.imagesPerProduct) { images in
+            let width = images.count * g.columnCount
+            let columns = Tensor<Scalar>(uninitializedShape: [g.columnRows * width])
+            let product = Tensor<Scalar>(uninitializedShape: [g.outputChannels * width])
+            for (position, image) in images.enumerated() {
+                im2col(inputBase + image * g.inputImageCount, g,
+                       into: columns.storage.base + position * g.columnCount, rowStride: width)
+            }
+            if let biasBase {
+                for channel in 0..<g.outputChannels {
+                    (product.storage.base + channel * width).update(repeating: biasBase[channel], count: width)
+                }
+            }
+            // [O, C·kH·kW] · [C·kH·kW, images · Hout·Wout] → [O, images · Hout·Wout]
+            BLAS.gemm(transposeA: false, transposeB: false, m: g.outputChannels, n: width, k: g.columnRows,
+                      alpha: 1, a: weightBase, lda: g.columnRows, b: columns.storage.base, ldb: width,
+                      beta: biasBase == nil ? 0 : 1, c: product.storage.base, ldc: width)
+            copyImagePlanes(images: images, channels: g.outputChannels, planeCount: g.columnCount,
+                            planes: outputBase, matrix: product.storage.base, gathering: false)
+            withExtendedLifetime((columns, product)) {}
+        }
+        return withExtendedLifetime((input, weight, bias)) { result }
+    }
     let groupWeightCount = g.groupOutputChannels * g.columnRows
     forEachImageChunk(batch: g.batch) { images, splitColumns in
         // A single image splits its products across the threads, so it keeps one whole block.

@@ -4,9 +4,13 @@
 /// the forward pass is `Y = W · X`, so the input gradient is `col2im(Wᵀ · G)` and the weight gradient
 /// is `Σ_images G · Xᵀ`.
 
-/// Images per partial sum of the weight gradient. The partial sums are added in chunk order, and
-/// the chunks depend only on the batch size, so the result does not depend on the thread count.
-private func weightGradientChunkSize(batch: Int) -> Int { max(1, (batch + 15) / 16) }
+/// Images per partial sum of the weight gradient: at most 16 partials, each a whole number of
+/// `imagesPerProduct`. The partial sums are added in chunk order, and the chunks depend only on
+/// the shape, so the result does not depend on the thread count.
+private func weightGradientChunkSize(_ g: Conv2dGeometry) -> Int {
+    let images = g.imagesPerProduct
+    return (max(1, (g.batch + 15) / 16) + images - 1) / images * images
+}
 
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
@@ -23,6 +27,28 @@ func conv2dInputGradient<Scalar: FloatingPointTensorElement>(
     let inputBase = result.storage.base
     let groupWeightCount = g.groupOutputChannels * g.columnRows
     let groupInputCount = g.groupInputChannels * g.height * g.width
+    if g.imagesPerProduct > 1 {
+        // Small feature maps: one product for several images,
+        // [C·kH·kW, O] · [O, images · Hout·Wout] → the images' columns side by side.
+        forEachImageGroup(batch: g.batch, size: g.imagesPerProduct) { images in
+            let width = images.count * g.columnCount
+            let gathered = Tensor<Scalar>(uninitializedShape: [g.outputChannels * width])
+            let columns = Tensor<Scalar>(uninitializedShape: [g.columnRows * width])
+            copyImagePlanes(images: images, channels: g.outputChannels, planeCount: g.columnCount,
+                            planes: UnsafeMutablePointer(mutating: gradientBase),
+                            matrix: gathered.storage.base, gathering: true)
+            BLAS.gemm(transposeA: true, transposeB: false, m: g.columnRows, n: width, k: g.outputChannels,
+                      alpha: 1, a: weightBase, lda: g.columnRows, b: gathered.storage.base, ldb: width,
+                      beta: 0, c: columns.storage.base, ldc: width)
+            for (position, image) in images.enumerated() {
+                let imageGradient = inputBase + image * g.inputImageCount
+                imageGradient.update(repeating: Scalar.zero, count: g.inputImageCount)
+                col2im(columns.storage.base + position * g.columnCount, g, addingInto: imageGradient, rowStride: width)
+            }
+            withExtendedLifetime((gathered, columns)) {}
+        }
+        return withExtendedLifetime((outputGradient, weight)) { result }
+    }
     forEachImageChunk(batch: g.batch) { images, splitColumns in
         let columns = Tensor<Scalar>(uninitializedShape: [g.columnsAreImage ? 0 : g.columnRows * g.columnCount])
         for image in images {
@@ -92,7 +118,7 @@ func conv2dWeightGradient<Scalar: FloatingPointTensorElement>(
 ) -> Tensor<Scalar> {
     let outputGradient = outputGradient.contiguous(), input = input.contiguous()
     let weightCount = g.outputChannels * g.columnRows
-    let chunkSize = weightGradientChunkSize(batch: g.batch)
+    let chunkSize = weightGradientChunkSize(g)
     let chunkCount = (g.batch + chunkSize - 1) / chunkSize
     guard chunkCount > 0 else { return Tensor.zeros(g.weightShape) }
     let partials = Tensor<Scalar>(uninitializedShape: [chunkCount, weightCount])
@@ -101,6 +127,35 @@ func conv2dWeightGradient<Scalar: FloatingPointTensorElement>(
     let inputBase = UnsafePointer(input.storage.base + input.offset)
     let groupWeightCount = g.groupOutputChannels * g.columnRows
     let groupInputCount = g.groupInputChannels * g.height * g.width
+    if g.imagesPerProduct > 1 {
+        // Small feature maps: each product sums over several images at once,
+        // [O, images · Hout·Wout] · [images · Hout·Wout, C·kH·kW] → [O, C·kH·kW].
+        parallelChunks(count: chunkCount, grain: 1) { chunks in
+            let width = g.imagesPerProduct * g.columnCount
+            let columns = Tensor<Scalar>(uninitializedShape: [g.columnRows * width])
+            let gathered = Tensor<Scalar>(uninitializedShape: [g.outputChannels * width])
+            for chunk in chunks {
+                let chunkImages = (chunk * chunkSize)..<min(g.batch, (chunk + 1) * chunkSize)
+                for first in stride(from: chunkImages.lowerBound, to: chunkImages.upperBound, by: g.imagesPerProduct) {
+                    let images = first..<min(chunkImages.upperBound, first + g.imagesPerProduct)
+                    let width = images.count * g.columnCount
+                    for (position, image) in images.enumerated() {
+                        im2col(inputBase + image * g.inputImageCount, g,
+                               into: columns.storage.base + position * g.columnCount, rowStride: width)
+                    }
+                    copyImagePlanes(images: images, channels: g.outputChannels, planeCount: g.columnCount,
+                                    planes: UnsafeMutablePointer(mutating: gradientBase),
+                                    matrix: gathered.storage.base, gathering: true)
+                    BLAS.gemm(transposeA: false, transposeB: true, m: g.outputChannels, n: g.columnRows, k: width,
+                              alpha: 1, a: gathered.storage.base, lda: width, b: columns.storage.base, ldb: width,
+                              beta: first == chunkImages.lowerBound ? 0 : 1,
+                              c: partialBase + chunk * weightCount, ldc: g.columnRows)
+                }
+            }
+            withExtendedLifetime((columns, gathered)) {}
+        }
+        return sumOfPartials(partials, count: chunkCount, shape: g.weightShape, keeping: (outputGradient, input))
+    }
     // Parallel over chunks of images; each chunk sums its images in order into its own partial.
     forEachImageChunk(batch: chunkCount) { chunks, splitColumns in
         let blocks = g.columnsAreImage ? [0..<g.outputHeight] : g.columnBlocks
@@ -129,15 +184,23 @@ func conv2dWeightGradient<Scalar: FloatingPointTensorElement>(
         }
         withExtendedLifetime(columns) {}
     }
-    // Add the partials in chunk order.
-    let result = Tensor<Scalar>(uninitializedShape: g.weightShape)
-    let resultBase = result.storage.base
-    resultBase.update(from: partialBase, count: weightCount)
-    for chunk in 1..<chunkCount {
-        let partial = partialBase + chunk * weightCount
-        for index in 0..<weightCount { resultBase[index] += partial[index] }
+    return sumOfPartials(partials, count: chunkCount, shape: g.weightShape, keeping: (outputGradient, input))
+}
+
+/// The sum of the `count` partials (`[count, shape's elements]`), added in chunk order.
+@inline(__always)
+private func sumOfPartials<Scalar: FloatingPointTensorElement, Kept>(
+    _ partials: Tensor<Scalar>, count: Int, shape: [Int], keeping kept: Kept
+) -> Tensor<Scalar> {
+    let result = Tensor<Scalar>(uninitializedShape: shape)
+    let resultBase = result.storage.base, partialBase = partials.storage.base
+    let elementCount = result.count
+    resultBase.update(from: partialBase, count: elementCount)
+    for chunk in 1..<count {
+        let partial = partialBase + chunk * elementCount
+        for index in 0..<elementCount { resultBase[index] += partial[index] }
     }
-    return withExtendedLifetime((outputGradient, input, partials)) { result }
+    return withExtendedLifetime((kept, partials)) { result }
 }
 
 @_specialize(where Scalar == Float)
