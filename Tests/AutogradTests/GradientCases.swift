@@ -116,6 +116,21 @@ let gradientCases: [GradientCase] = [
     GradientCase(name: "matmul shared matrix, non-contiguous rank-4 batch", inputs: [nonContiguous(sample([3, 2, 2, 4])), sample([4, 5], seed: 6).transposed()]) {
         matmul($0[0], $0[1].transposed())
     },
+    GradientCase(name: "linear with bias, rank-3 input", inputs: [sample([2, 3, 4]), sample([5, 4], seed: 6), sample([5], seed: 7)]) {
+        linear($0[0], weight: $0[1], bias: $0[2])
+    },
+    GradientCase(name: "linear without bias, non-contiguous input and transposed weight",
+                 inputs: [nonContiguous(sample([3, 2, 4])), sample([4, 5], seed: 6)]) { linear($0[0], weight: $0[1].transposed()) },
+    GradientCase(name: "linear, broadcast input", inputs: [sample([1, 4]), sample([3, 4], seed: 6), sample([3], seed: 7)]) {
+        linear($0[0].expanded(to: [2, 4]), weight: $0[1], bias: $0[2])
+    },
+    GradientCase(name: "linear on a vector", inputs: [sample([4]), sample([3, 4], seed: 6), sample([3], seed: 7)]) {
+        linear($0[0], weight: $0[1], bias: $0[2])
+    },
+    GradientCase(name: "linear (double backward)", inputs: [sample([2, 3]), sample([4, 3], seed: 6), sample([4], seed: 7)]) { inputs in
+        let output = linear(inputs[0], weight: inputs[1], bias: inputs[2]).tanh()
+        return output.sum().backward(createGraph: true).variable(for: inputs[1])!
+    },
     GradientCase(name: "matmul broadcast matrix on the left", inputs: [sample([2, 3], seed: 9), sample([2, 3, 2], seed: 10)]) { matmul($0[0], $0[1]) },
     GradientCase(name: "matmul vector", inputs: [row, sample([3, 2], seed: 7)]) { matmul($0[0], $0[1]) },
     GradientCase(name: "matmul dot", inputs: [row, sample([3], seed: 8)]) { matmul($0[0], $0[1]) },

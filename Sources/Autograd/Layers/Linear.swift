@@ -21,8 +21,6 @@ public final class Linear<Scalar: FloatingPointTensorElement>: Layer, @unchecked
 
     /// `[…, inputFeatures]` → `[…, outputFeatures]`.
     public func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
-        let product = matmul(input, weight.variable.transposed())
-        guard let bias else { return product }
-        return product + bias.variable
+        linear(input, weight: weight.variable, bias: bias?.variable)
     }
 }

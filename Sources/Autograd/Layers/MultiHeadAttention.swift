@@ -79,10 +79,8 @@ public final class MultiHeadAttention<Scalar: FloatingPointTensorElement>: Layer
     /// `x` through rows `part·D ..< (part + 1)·D` of `qkv`, split into heads: `[B, N, D]` → `[B, H, N, d]`.
     private func project(_ input: Variable<Scalar>, part: Int) -> Variable<Scalar> {
         let rows = (part * embeddingDimension, (part + 1) * embeddingDimension)
-        var projected = matmul(input, queryKeyValue.weight.variable.sliced(axis: 0, from: rows.0, to: rows.1).transposed())
-        if let bias = queryKeyValue.bias {
-            projected = projected + bias.variable.sliced(axis: 0, from: rows.0, to: rows.1)
-        }
+        let projected = linear(input, weight: queryKeyValue.weight.variable.sliced(axis: 0, from: rows.0, to: rows.1),
+                               bias: queryKeyValue.bias?.variable.sliced(axis: 0, from: rows.0, to: rows.1))
         return projected                                                                // [B, N, D]
             .reshaped(to: [input.shape[0], input.shape[1], headCount, embeddingDimension / headCount])  // [B, N, H, d]
             .permuted([0, 2, 1, 3])                                                     // [B, H, N, d]

@@ -55,6 +55,8 @@ public enum DerivativeIndex {
         ("sliceBackward", "zeros with g at s: g[s]"),
         // Products (Variable+Matmul.swift)
         ("matmul", "a @ b: (g @ bᵀ, aᵀ @ g)"),
+        // Fully connected layer (Variable+Linear.swift)
+        ("linear", "x · wᵀ + b: (g · w, gᵀ · x over all rows, g summed over all rows)"),
         ("pad", "pad(x): g without the padding"),
         ("concatenate", "concat(a, b, …): (g[a's slice], g[b's slice], …)"),
         // Indexing (Variable+Indexing.swift)

@@ -132,13 +132,14 @@ func matrixProduct<Scalar: FloatingPointTensorElement>(_ plan: MatmulPlan<Scalar
 
 /// Runs the GEMM calls of `split` into the contiguous `output`: product `p` reads its left matrix
 /// at `leftOffsets[p]` (or `leftOffset` when there is one product), its right one likewise.
+/// With `beta` 1 the products are added onto what `output` holds.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 func runGEMMs<Scalar: FloatingPointTensorElement>(
     _ split: GEMMSplit, k: Int,
     left: TensorStorage<Scalar>, leftLayout: BLASMatrixLayout, leftOffsets: [Int], leftOffset: Int,
     right: TensorStorage<Scalar>, rightLayout: BLASMatrixLayout, rightOffsets: [Int], rightOffset: Int,
-    output: UnsafeMutablePointer<Scalar>
+    output: UnsafeMutablePointer<Scalar>, beta: Scalar = 0
 ) {
     let transposeA = leftLayout.isTransposed, lda = leftLayout.leadingDimension
     let transposeB = rightLayout.isTransposed, ldb = rightLayout.leadingDimension
@@ -167,7 +168,7 @@ func runGEMMs<Scalar: FloatingPointTensorElement>(
                 c += start
             }
             BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: rows, n: columns, k: k,
-                      alpha: 1, a: a, lda: lda, b: b, ldb: ldb, beta: 0, c: c, ldc: n)
+                      alpha: 1, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: n)
         }
         if split.pieceCount == 1 {
             compute(0)
