@@ -41,7 +41,9 @@ public protocol NumericTensorElement: TensorElement, Numeric, Comparable {
 
 /// `Float` or `Double`: elements with transcendental functions and BLAS/LAPACK entry points,
 /// the element type of differentiable code.
-public protocol FloatingPointTensorElement: NumericTensorElement, ConvertibleTensorElement, BinaryFloatingPoint, Real, SIMDScalar
+// `Codable` is stated because `SIMDScalar`'s same-type constraints imply it (the compiler warned
+// at every use of the protocol until it was).
+public protocol FloatingPointTensorElement: NumericTensorElement, ConvertibleTensorElement, BinaryFloatingPoint, Real, SIMDScalar, Codable
 where Self.RawSignificand: FixedWidthInteger {
     /// Converts a `Double` literal computed in higher precision (a constant, a random number).
     init(_ value: Double)

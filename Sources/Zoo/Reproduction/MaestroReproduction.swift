@@ -103,7 +103,7 @@ public func reproduceMaestro(
     log("(B) \(settings.dataset): \(training.count) training and \(test.count) test images, MLP \(training.featureCount)-"
         + settings.hiddenFeatures.map(String.init).joined(separator: "-") + "-\(entry.classCount), \(settings.epochs) epochs")
 
-    var generator = PhiloxGenerator(seed: settings.seed)
+    let generator = PhiloxGenerator(seed: settings.seed)
     var maestroGenerator = generator.forked(stream: 1), baselineGenerator = generator.forked(stream: 1)  // the same initialization
     let maestro: Sequential<Float> = lowRankMultilayerPerceptron(
         inputFeatures: training.featureCount, hiddenFeatures: settings.hiddenFeatures, classCount: entry.classCount,
