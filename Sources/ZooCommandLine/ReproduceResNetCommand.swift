@@ -15,6 +15,8 @@ struct ReproduceResNetCommand: ParsableCommand {
     var trainingImages: Int?
     @Option(help: "Passes over the training images (default: 8; --quick: 2).")
     var epochs: Int?
+    @Option(help: "Epochs of linear learning-rate warm-up before the cosine schedule (default: 1; 0: none).")
+    var warmupEpochs: Int?
     @Flag(help: "Train without the random crops and flips.")
     var noAugmentation = false
 
@@ -25,6 +27,7 @@ struct ReproduceResNetCommand: ParsableCommand {
         configuration.threads = options.threads
         if let trainingImages { configuration.trainingImages = trainingImages }
         if let epochs { configuration.epochs = epochs }
+        if let warmupEpochs { configuration.warmupEpochs = warmupEpochs }
         if noAugmentation { configuration.augmentation = nil }
         do { try configuration.validate() } catch { throw ValidationError("\(error)") }
         return configuration
@@ -37,7 +40,7 @@ struct ReproduceResNetCommand: ParsableCommand {
     func run() throws {
         let configuration = try makeConfiguration()
         try options.run(paper: "resnet", arguments: [argument("--training-images", trainingImages), argument("--epochs", epochs),
-                                                     noAugmentation ? "--no-augmentation" : nil]) { command, output in
+                                                     argument("--warmup-epochs", warmupEpochs), noAugmentation ? "--no-augmentation" : nil]) { command, output in
             print("reproducing He et al. Fig. 6 on \(configuration.dataset): "
                   + configuration.networks.map(\.name).joined(separator: ", ")
                   + ", \(configuration.trainingImages.map(String.init) ?? "all") training images × \(configuration.epochs) epochs, "

@@ -128,6 +128,12 @@ struct ResNetReproductionTests {
             #expect(preset.batchSize == 128 && preset.learningRate == 0.1 && preset.momentum == 0.9 && preset.weightDecay == 5e-4)
             #expect(preset.augmentation == ImageAugmentation(padding: 4, flipsHorizontally: true))
             #expect(preset.dataset == "fashion-mnist-32")
+            // One epoch of warm-up for every network (ResNet-56 diverged without it), then cosine.
+            #expect(preset.warmupEpochs == 1)
+            for network in preset.networks {
+                let training = preset.trainingConfiguration(for: network)
+                #expect(training.schedule == .warmupCosine && training.warmupEpochs == 1)
+            }
             // Every registered network is the one the reproduction builds.
             for network in preset.networks { #expect(throws: Never.self) { try ModelRegistry.standard.model(named: network.registryName) } }
         }
@@ -144,5 +150,8 @@ struct ResNetReproductionTests {
         #expect(error.description == "ResNetReproduction: depth 52 is not 6n + 2 with n ≥ 1 (8, 14, 20, …, 56)")
         configuration.deepDepth = 14
         #expect(throws: TrainingError.self) { try configuration.validate() }
+        configuration = .standard
+        configuration.warmupEpochs = 0
+        #expect(configuration.trainingConfiguration(for: configuration.networks[3]).schedule == .cosine)
     }
 }

@@ -101,6 +101,7 @@ extension ResNetReproduction {
                 "\(trainingImageCount) training images spread evenly over \(configuration.dataset)'s training set, "
                     + "\(testImageCount) test images; \(configuration.epochs) epochs, batch \(configuration.batchSize), "
                     + "SGD lr \(configuration.learningRate) momentum \(configuration.momentum) weight decay \(configuration.weightDecay), "
+                    + (configuration.warmupEpochs > 0 ? "\(configuration.warmupEpochs) epoch(s) of linear warm-up, then a " : "")
                     + "cosine schedule, \(augmentation); seed \(configuration.seed). Every network sees the same batches, "
                     + "and a plain and a residual network of one depth start from the same weights.",
                 "Training error: evaluation mode (batch-norm running statistics) on "

@@ -7,7 +7,8 @@ import Foundation
 /// Four networks of the paper's CIFAR family (§4.2) — plain and residual, shallow and deep
 /// (plain-20, plain-56, ResNet-20, ResNet-56 by default, the registry's `plain20` … `resnet56`) —
 /// train with one budget: the same images in the same order with the same crops and flips, the
-/// same epochs, SGD (lr 0.1, momentum 0.9, weight decay 5e-4), a cosine schedule and batch 128.
+/// same epochs, SGD (lr 0.1, momentum 0.9, weight decay 5e-4), one epoch of linear warm-up then a
+/// cosine schedule, and batch 128.
 /// After each epoch the training error is measured in evaluation mode on the training images
 /// without augmentation; the test error after the last epoch.
 ///
@@ -37,8 +38,13 @@ public struct ResNetReproduction: Sendable {
         public var epochs = 8
         /// Images per optimizer step (128, as in the paper).
         public var batchSize = 128
-        /// SGD's initial learning rate (0.1, as in the paper), annealed by a cosine schedule.
+        /// SGD's peak learning rate (0.1, as in the paper), annealed by a cosine schedule.
         public var learningRate = 0.1
+        /// Epochs of linear warm-up to `learningRate` before the cosine schedule (0: none). The paper
+        /// warms ResNet-110 up at lr 0.01 because 0.1 "is slightly too large to start converging";
+        /// in this run's few hundred steps, ResNet-56 started at 0.1 diverged in its first epoch
+        /// (loss 6.2, then chance for all 8 epochs), so every network warms up for one epoch.
+        public var warmupEpochs = 1
         /// SGD's momentum (0.9).
         public var momentum = 0.9
         /// The L2 penalty (5e-4 as in kuangliu's recipe; the paper used 1e-4).
@@ -83,7 +89,8 @@ public struct ResNetReproduction: Sendable {
             configuration.learningRate = learningRate
             configuration.momentum = momentum
             configuration.weightDecay = weightDecay
-            configuration.schedule = .cosine
+            configuration.schedule = warmupEpochs > 0 ? .warmupCosine : .cosine
+            configuration.warmupEpochs = warmupEpochs
             configuration.seed = seed
             configuration.threads = threads
             configuration.trainingLimit = trainingImages
