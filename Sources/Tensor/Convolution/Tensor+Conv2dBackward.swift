@@ -131,9 +131,9 @@ func conv2dWeightGradient<Scalar: FloatingPointTensorElement>(
         // Small feature maps: each product sums over several images at once,
         // [O, images · Hout·Wout] · [images · Hout·Wout, C·kH·kW] → [O, C·kH·kW].
         parallelChunks(count: chunkCount, grain: 1) { chunks in
-            let width = g.imagesPerProduct * g.columnCount
-            let columns = Tensor<Scalar>(uninitializedShape: [g.columnRows * width])
-            let gathered = Tensor<Scalar>(uninitializedShape: [g.outputChannels * width])
+            let capacity = g.imagesPerProduct * g.columnCount  // columns of the widest product
+            let columns = Tensor<Scalar>(uninitializedShape: [g.columnRows * capacity])
+            let gathered = Tensor<Scalar>(uninitializedShape: [g.outputChannels * capacity])
             for chunk in chunks {
                 let chunkImages = (chunk * chunkSize)..<min(g.batch, (chunk + 1) * chunkSize)
                 for first in stride(from: chunkImages.lowerBound, to: chunkImages.upperBound, by: g.imagesPerProduct) {
