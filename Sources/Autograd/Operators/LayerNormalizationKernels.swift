@@ -19,41 +19,29 @@ func layerNormalizationForward<Scalar: FloatingPointTensorElement>(
     _ x: Tensor<Scalar>, dimension: Int, weight: Tensor<Scalar>?, bias: Tensor<Scalar>?, epsilon: Scalar
 ) -> (output: Tensor<Scalar>, mean: Tensor<Scalar>, reciprocalDeviation: Tensor<Scalar>) {
     let rows = dimension == 0 ? 0 : x.count / dimension
-    var output = Tensor<Scalar>(uninitializedShape: x.shape)
-    var mean = Tensor<Scalar>(uninitializedShape: [rows])
-    var reciprocalDeviation = Tensor<Scalar>(uninitializedShape: [rows])
-    let gamma = weight ?? Tensor(repeating: 1, shape: [dimension])
-    let beta = bias ?? Tensor(repeating: 0, shape: [dimension])
-    x.withUnsafeBufferPointer { source in
-        gamma.withUnsafeBufferPointer { gamma in
-            beta.withUnsafeBufferPointer { beta in
-                output.withUnsafeMutableBufferPointer { destination in
-                    mean.withUnsafeMutableBufferPointer { means in
-                        reciprocalDeviation.withUnsafeMutableBufferPointer { deviations in
-                            guard rows > 0 else { return }
-                            let source = source.baseAddress!, destination = destination.baseAddress!
-                            let gamma = gamma.baseAddress!, beta = beta.baseAddress!
-                            let means = means.baseAddress!, deviations = deviations.baseAddress!
-                            parallelChunks(count: rows, grain: rowsPerBlock(dimension)) { range in
-                                for row in range {
-                                    let start = row * dimension
-                                    let rowMean = rowSum(source + start, count: dimension) / Scalar(dimension)
-                                    let variance = sumOfSquaredDeviations(source + start, count: dimension, from: rowMean)
-                                        / Scalar(dimension)
-                                    let reciprocal = 1 / (variance + epsilon).squareRoot()
-                                    means[row] = rowMean
-                                    deviations[row] = reciprocal
-                                    normalizeRow(source + start, into: destination + start, count: dimension,
-                                                 mean: rowMean, reciprocalDeviation: reciprocal, weight: gamma, bias: beta)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+    let output = Tensor<Scalar>(uninitializedShape: x.shape)
+    let mean = Tensor<Scalar>(uninitializedShape: [rows])
+    let reciprocalDeviation = Tensor<Scalar>(uninitializedShape: [rows])
+    let x = x.contiguous()
+    let gamma = (weight ?? Tensor(repeating: 1, shape: [dimension])).contiguous()
+    let beta = (bias ?? Tensor(repeating: 0, shape: [dimension])).contiguous()
+    guard rows > 0 else { return (output, mean, reciprocalDeviation) }
+    let source = UnsafePointer(elements(x)), destination = elements(output)
+    let weights = UnsafePointer(elements(gamma)), biases = UnsafePointer(elements(beta))
+    let means = elements(mean), deviations = elements(reciprocalDeviation)
+    parallelChunks(count: rows, grain: rowsPerBlock(dimension)) { range in
+        for row in range {
+            let start = row * dimension
+            let rowMean = rowSum(source + start, count: dimension) / Scalar(dimension)
+            let variance = sumOfSquaredDeviations(source + start, count: dimension, from: rowMean) / Scalar(dimension)
+            let reciprocal = 1 / (variance + epsilon).squareRoot()
+            means[row] = rowMean
+            deviations[row] = reciprocal
+            normalizeRow(source + start, into: destination + start, count: dimension,
+                         mean: rowMean, reciprocalDeviation: reciprocal, weight: weights, bias: biases)
         }
     }
-    return (output, mean, reciprocalDeviation)
+    return withExtendedLifetime((x, gamma, beta)) { (output, mean, reciprocalDeviation) }
 }
 
 /// The VJP of `layerNormalizationForward`: `dx` (the input's shape) and the flat `dγ`, `dβ` (`[D]`).
@@ -67,59 +55,51 @@ func layerNormalizationBackward<Scalar: FloatingPointTensorElement>(
     let dimension = rows == 0 ? 0 : x.count / rows
     let blockRows = rowsPerBlock(dimension)
     let blocks = (rows + blockRows - 1) / blockRows
-    var inputGradient = Tensor<Scalar>(uninitializedShape: x.shape)
+    let inputGradient = Tensor<Scalar>(uninitializedShape: x.shape)
+    let weightGradient = Tensor<Scalar>(repeating: 0, shape: [dimension])
+    let biasGradient = Tensor<Scalar>(repeating: 0, shape: [dimension])
+    guard rows > 0 else { return (inputGradient, weightGradient, biasGradient) }
     // Per block: Σ g · x̂ in the first D elements, Σ g in the next D.
-    var partials = Tensor<Scalar>(uninitializedShape: [Swift.max(blocks, 1), 2, dimension])
-    let gamma = weight ?? Tensor(repeating: 1, shape: [dimension])
-    x.withUnsafeBufferPointer { source in
-        gradient.withUnsafeBufferPointer { incoming in
-            gamma.withUnsafeBufferPointer { gamma in
-                mean.withUnsafeBufferPointer { means in
-                    reciprocalDeviation.withUnsafeBufferPointer { deviations in
-                        inputGradient.withUnsafeMutableBufferPointer { destination in
-                            partials.withUnsafeMutableBufferPointer { partials in
-                                guard rows > 0 else { return }
-                                let source = source.baseAddress!, incoming = incoming.baseAddress!
-                                let gamma = gamma.baseAddress!, means = means.baseAddress!
-                                let deviations = deviations.baseAddress!, destination = destination.baseAddress!
-                                let partials = partials.baseAddress!
-                                parallelChunks(count: blocks, grain: 1) { range in
-                                    for block in range {
-                                        let weightSums = partials + block * 2 * dimension
-                                        let biasSums = weightSums + dimension
-                                        weightSums.initialize(repeating: 0, count: 2 * dimension)
-                                        for row in (block * blockRows)..<Swift.min(rows, (block + 1) * blockRows) {
-                                            let start = row * dimension
-                                            normalizationGradientRow(
-                                                incoming + start, source + start, into: destination + start, count: dimension,
-                                                mean: means[row], reciprocalDeviation: deviations[row], weight: gamma,
-                                                weightSums: weightSums, biasSums: biasSums)
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+    let partials = Tensor<Scalar>(uninitializedShape: [blocks, 2, dimension])
+    let x = x.contiguous(), gradient = gradient.contiguous()
+    let mean = mean.contiguous(), reciprocalDeviation = reciprocalDeviation.contiguous()
+    let gamma = (weight ?? Tensor(repeating: 1, shape: [dimension])).contiguous()
+    let source = UnsafePointer(elements(x)), incoming = UnsafePointer(elements(gradient))
+    let weights = UnsafePointer(elements(gamma)), means = UnsafePointer(elements(mean))
+    let deviations = UnsafePointer(elements(reciprocalDeviation))
+    let destination = elements(inputGradient), partialBase = elements(partials)
+    parallelChunks(count: blocks, grain: 1) { range in
+        for block in range {
+            let weightSums = partialBase + block * 2 * dimension
+            let biasSums = weightSums + dimension
+            weightSums.initialize(repeating: 0, count: 2 * dimension)
+            for row in (block * blockRows)..<Swift.min(rows, (block + 1) * blockRows) {
+                let start = row * dimension
+                normalizationGradientRow(
+                    incoming + start, source + start, into: destination + start, count: dimension,
+                    mean: means[row], reciprocalDeviation: deviations[row], weight: weights,
+                    weightSums: weightSums, biasSums: biasSums)
             }
         }
     }
     // The blocks' partial sums, added in block order.
-    var weightGradient = Tensor<Scalar>(repeating: 0, shape: [dimension])
-    var biasGradient = Tensor<Scalar>(repeating: 0, shape: [dimension])
-    partials.withUnsafeBufferPointer { partials in
-        weightGradient.withUnsafeMutableBufferPointer { weightSums in
-            biasGradient.withUnsafeMutableBufferPointer { biasSums in
-                for block in 0..<blocks {
-                    for index in 0..<dimension {
-                        weightSums[index] += partials[block * 2 * dimension + index]
-                        biasSums[index] += partials[(block * 2 + 1) * dimension + index]
-                    }
-                }
-            }
+    let weightSums = elements(weightGradient), biasSums = elements(biasGradient)
+    for block in 0..<blocks {
+        for index in 0..<dimension {
+            weightSums[index] += partialBase[block * 2 * dimension + index]
+            biasSums[index] += partialBase[(block * 2 + 1) * dimension + index]
         }
     }
-    return (inputGradient, weightGradient, biasGradient)
+    return withExtendedLifetime((x, gradient, mean, reciprocalDeviation, gamma, partials)) {
+        (inputGradient, weightGradient, biasGradient)
+    }
+}
+
+/// The first of a contiguous tensor's elements, to read or to fill in place; the caller keeps the
+/// tensor alive while it uses the pointer.
+@inline(__always)
+private func elements<Scalar>(_ tensor: Tensor<Scalar>) -> UnsafeMutablePointer<Scalar> {
+    tensor.storage.base + tensor.offset
 }
 
 // Row kernels: eight lanes at a time, then a scalar tail; lanes are combined in a fixed order.
