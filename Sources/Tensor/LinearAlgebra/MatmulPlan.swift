@@ -32,6 +32,20 @@ package struct BLASMatrixLayout: Equatable, Sendable {
     }
 }
 
+extension BLASMatrixLayout {
+    /// How BLAS reads the last two axes of `operand`; an operand no layout describes is first
+    /// replaced by a contiguous copy (`copied` is then true).
+    package static func reading<Scalar>(_ operand: inout Tensor<Scalar>) -> (layout: BLASMatrixLayout, copied: Bool) {
+        let rows = operand.shape[operand.rank - 2], columns = operand.shape[operand.rank - 1]
+        if let found = BLASMatrixLayout(rows: rows, columns: columns, rowStride: operand.strides[operand.rank - 2],
+                                        columnStride: operand.strides[operand.rank - 1]) {
+            return (found, false)
+        }
+        operand = operand.copied()
+        return (BLASMatrixLayout(isTransposed: false, leadingDimension: max(columns, 1)), true)
+    }
+}
+
 /// Everything a matrix product decides before it computes: the operands as batches of matrices
 /// over their own storage, how each reaches BLAS, and the shape of the result.
 ///
@@ -91,18 +105,8 @@ package struct MatmulPlan<Scalar: FloatingPointTensorElement> {
 
         // Copy a matrix layout BLAS cannot read *before* broadcasting it over the batch, so that a
         // broadcast operand is copied once, not once per batch.
-        func layout(_ operand: inout Tensor<Scalar>) -> (BLASMatrixLayout, Bool) {
-            let rows = operand.shape[operand.rank - 2], columns = operand.shape[operand.rank - 1]
-            if let found = BLASMatrixLayout(rows: rows, columns: columns,
-                                            rowStride: operand.strides[operand.rank - 2],
-                                            columnStride: operand.strides[operand.rank - 1]) {
-                return (found, false)
-            }
-            operand = operand.copied()
-            return (BLASMatrixLayout(isTransposed: false, leadingDimension: max(columns, 1)), true)
-        }
-        (leftLayout, leftWasCopied) = layout(&left)
-        (rightLayout, rightWasCopied) = layout(&right)
+        (leftLayout, leftWasCopied) = BLASMatrixLayout.reading(&left)
+        (rightLayout, rightWasCopied) = BLASMatrixLayout.reading(&right)
         // Plain matrices need no broadcasting (and skip its small allocations).
         self.left = rank == 0 ? left : left.expanded(to: batch + [m, k])
         self.right = rank == 0 ? right : right.expanded(to: batch + [k, n])

@@ -36,21 +36,12 @@ public func linear<Scalar: FloatingPointTensorElement>(
     }
     guard inner > 0 else { return result.reshaped(to: resultShape) }
     // x as [rows, in] and wᵀ as [in, out], each over its own storage when BLAS can read it.
-    var left = input.reshaped(to: [rows, inner])
-    var leftLayout = BLASMatrixLayout(rows: rows, columns: inner, rowStride: left.strides[0], columnStride: left.strides[1])
-    if leftLayout == nil {
-        left = left.copied()
-        leftLayout = BLASMatrixLayout(isTransposed: false, leadingDimension: inner)
-    }
-    var right = weight.transposed()
-    var rightLayout = BLASMatrixLayout(rows: inner, columns: outputs, rowStride: right.strides[0], columnStride: right.strides[1])
-    if rightLayout == nil {
-        right = right.copied()
-        rightLayout = BLASMatrixLayout(isTransposed: false, leadingDimension: outputs)
-    }
+    var left = input.reshaped(to: [rows, inner]), right = weight.transposed()
+    let leftLayout = BLASMatrixLayout.reading(&left).layout
+    let rightLayout = BLASMatrixLayout.reading(&right).layout
     runGEMMs(GEMMSplit(products: 1, rows: rows, columns: outputs, depth: inner), k: inner,
-             left: left.storage, leftLayout: leftLayout!, leftOffsets: [], leftOffset: left.offset,
-             right: right.storage, rightLayout: rightLayout!, rightOffsets: [], rightOffset: right.offset,
+             left: left.storage, leftLayout: leftLayout, leftOffsets: [], leftOffset: left.offset,
+             right: right.storage, rightLayout: rightLayout, rightOffsets: [], rightOffset: right.offset,
              output: base, beta: bias == nil ? 0 : 1)
     return result.reshaped(to: resultShape)
 }
