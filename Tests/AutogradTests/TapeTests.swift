@@ -16,6 +16,19 @@ import _TestSupport
         #expect(gradients[x]!.scalars == [5, -1])
     }
 
+    @Test func accumulatingInPlaceLeavesSharedGradientsAlone() {
+        // add's VJP hands one tensor (here the caller's seed) to both inputs, so x, y and a start
+        // with the same pending gradient; adding a's contribution to x must not reach y or the seed.
+        let x = Variable(Tensor<Double>([1, 2]), requiresGradient: true)
+        let y = Variable(Tensor<Double>([3, 4]), requiresGradient: true)
+        let a = x * 5
+        let seed = Tensor<Double>([1, 1])
+        let gradients = ((x + y) + a).backward(seed: seed)
+        #expect(gradients[x]!.scalars == [6, 6])
+        #expect(gradients[y]!.scalars == [1, 1])
+        #expect(seed.scalars == [1, 1])
+    }
+
     @Test func broadcastingIsUndoneInTheSweep() {
         let x = Variable(Tensor<Double>(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6]), requiresGradient: true)
         let bias = Variable(Tensor<Double>([10, 20, 30]), requiresGradient: true)

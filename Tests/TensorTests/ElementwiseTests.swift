@@ -45,6 +45,19 @@ import _TestSupport
         #expect(transposed.scalars == (g * Tensor<Float>(converting: x .> 0)).transposed().contiguous().scalars)
     }
 
+    /// The fused tanh and sigmoid gradients give exactly the values of the products they replace
+    /// (same roundings, same order), over several SIMD vectors and a non-contiguous operand.
+    @Test func tanhAndSigmoidGradientsEqualTheComposedProducts() {
+        var generator = PhiloxGenerator(seed: 7)
+        let x = Tensor<Float>.normal([5, 7], mean: 0, standardDeviation: 2, using: &generator)
+        let g = Tensor<Float>.normal([7, 5], mean: 0, standardDeviation: 1, using: &generator).transposed()
+        let t = x.tanh(), s = x.sigmoid()
+        #expect(tanhGradient(g, output: t).scalars == (g * (1 - t * t)).scalars)
+        #expect(sigmoidGradient(g, output: s).scalars == (g * s * (1 - s)).scalars)
+        let sd = Tensor<Double>(converting: x).sigmoid(), gd = Tensor<Double>(converting: g)
+        #expect(sigmoidGradient(gd, output: sd).scalars == (gd * sd * (1 - sd)).scalars)
+    }
+
     @Test func floatMatchesNumPy() { checkAgainstNumPy(Float.self, relative: 2e-6) }
     @Test func doubleMatchesNumPy() { checkAgainstNumPy(Double.self, relative: 1e-12) }
 

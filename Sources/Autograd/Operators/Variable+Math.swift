@@ -91,8 +91,12 @@ extension Variable {
     public func tanh() -> Variable {
         let result = value.tanh()
         return differentiableOperation("tanh", inputs: [self], value: result) { gradient in
-            let output = savedOutput(result) { self.tanh() }
-            return [gradient * (1 - output * output)]
+            // Outside `createGraph`, one fused pass with the same values.
+            if GradientMode.isEnabled {
+                let output = self.tanh()
+                return [gradient * (1 - output * output)]
+            }
+            return [Variable(tanhGradient(gradient.value, output: result))]
         }
     }
 
@@ -102,8 +106,12 @@ extension Variable {
     public func sigmoid() -> Variable {
         let result = value.sigmoid()
         return differentiableOperation("sigmoid", inputs: [self], value: result) { gradient in
-            let output = savedOutput(result) { self.sigmoid() }
-            return [gradient * output * (1 - output)]
+            // Outside `createGraph`, one fused pass with the same values.
+            if GradientMode.isEnabled {
+                let output = self.sigmoid()
+                return [gradient * output * (1 - output)]
+            }
+            return [Variable(sigmoidGradient(gradient.value, output: result))]
         }
     }
 

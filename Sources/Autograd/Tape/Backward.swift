@@ -53,6 +53,7 @@ extension Variable {
 
         var result = Gradients<Scalar>()
         let order = reachableNodes(from: root)
+        let detectingAnomalies = GradientMode.settings.isDetectingAnomalies
         root.pendingGradient = Variable(seed)
         GradientMode.withRecording(createGraph) {
             for node in order {
@@ -72,15 +73,35 @@ extension Variable {
                              "backward: the VJP of \(node.operation) returned \(inputGradients.count) gradients for \(node.inputs.count) inputs")
                 for (input, inputGradient) in zip(node.inputs, inputGradients) {
                     guard let input, let inputGradient else { continue }
-                    if GradientMode.isDetectingAnomalies {
+                    if detectingAnomalies {
                         checkFinite(inputGradient.value, operation: node.operation, pass: "backward", file: node.file, line: node.line)
                     }
                     let reduced = inputGradient.summed(toShape: input.shape, operation: node.operation)
-                    input.pendingGradient = input.pendingGradient.map { $0 + reduced } ?? reduced
+                    input.accumulate(reduced, recording: createGraph)
                 }
             }
         }
         return result
+    }
+}
+
+extension Node {
+    /// Adds `gradient` to the gradient pending for this node. Outside `createGraph` the sum is
+    /// written into the pending tensor when nothing else holds it (the same additions, without a
+    /// new tensor for each use of a variable used many times).
+    func accumulate(_ gradient: Variable<Scalar>, recording: Bool) {
+        guard pendingGradient != nil else {
+            pendingGradient = gradient
+            return
+        }
+        if recording {
+            pendingGradient = pendingGradient! + gradient
+            return
+        }
+        var total = pendingGradient!.value
+        pendingGradient = nil  // `total` is now the only holder, unless a VJP kept a copy.
+        total += gradient.value
+        pendingGradient = Variable(total)
     }
 }
 

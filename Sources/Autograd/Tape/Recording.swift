@@ -38,8 +38,9 @@ public func differentiableOperation<Scalar: FloatingPointTensorElement>(
     file: StaticString = #fileID, line: UInt = #line,
     vectorJacobianProduct: @escaping (Variable<Scalar>) -> [Variable<Scalar>?]
 ) -> Variable<Scalar> {
-    if GradientMode.isDetectingAnomalies { checkFinite(value, operation: name, pass: "forward", file: file, line: line) }
-    guard GradientMode.isRecording, inputs.contains(where: { $0.requiresGradient }) else {
+    let settings = GradientMode.settings
+    if settings.isDetectingAnomalies { checkFinite(value, operation: name, pass: "forward", file: file, line: line) }
+    guard settings.isRecording, inputs.contains(where: { $0.requiresGradient }) else {
         return Variable(value: value, node: nil)
     }
     let node = Node(operation: name, inputs: inputs.map(\.node), shape: value.shape,

@@ -71,24 +71,3 @@ extension Tensor where Scalar: FloatingPointTensorElement {
     /// `lhs` divided by each element.
     public static func / (lhs: Scalar, rhs: Tensor) -> Tensor { scalarArithmetic(rhs, lhs, .divide, scalarOnLeft: true) }
 }
-
-/// The gradient of `relu` from its output: `g · [y > 0]`, elementwise, in one pass (`[y > 0]` is
-/// `[x > 0]` for `y = relu(x)`, NaN included). The same values as multiplying by the mask.
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-package func reluGradient<Scalar: FloatingPointTensorElement>(
-    _ gradient: Tensor<Scalar>, output: Tensor<Scalar>
-) -> Tensor<Scalar> {
-    precondition(gradient.shape == output.shape,
-                 "reluGradient: gradient \(gradient.shape) and output \(output.shape) differ")
-    let gradient = gradient.contiguous(), output = output.contiguous()
-    let result = Tensor<Scalar>(uninitializedShape: output.shape)
-    let incoming = UnsafePointer(gradient.storage.base + gradient.offset)
-    let values = UnsafePointer(output.storage.base + output.offset)
-    let destination = result.storage.base
-    parallelChunks(count: result.count, grain: elementwiseGrain) { range in
-        // A plain loop the compiler vectorizes (compare, select, multiply).
-        for index in range { destination[index] = incoming[index] * (values[index] > 0 ? 1 : 0) }
-    }
-    return withExtendedLifetime((gradient, output)) { result }
-}
