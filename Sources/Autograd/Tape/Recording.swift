@@ -30,6 +30,7 @@
 ///   - vectorJacobianProduct: maps the gradient of the result to one gradient per input.
 /// - Returns: a variable holding `value`, recorded on the tape when an input needs a gradient
 ///   and recording is on; a constant otherwise.
+@inline(__always)
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 public func differentiableOperation<Scalar: FloatingPointTensorElement>(
