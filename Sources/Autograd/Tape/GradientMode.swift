@@ -21,16 +21,21 @@ public enum GradientMode {
     /// Runs `body` with recording switched on or off (used by `backward`: on under
     /// `createGraph: true`, off otherwise).
     static func withRecording<Result>(_ enabled: Bool, _ body: () throws -> Result) rethrows -> Result {
-        var changed = settings
-        changed.isRecording = enabled
-        return try $settings.withValue(changed, operation: body)
+        try withSettings({ $0.isRecording = enabled }, body)
     }
 
     /// Runs `body` stopping at the first operation, forward or backward, whose result holds NaN or
     /// infinity, with a message naming the op and the file and line that called it.
     public static func detectingAnomalies<Result>(_ body: () throws -> Result) rethrows -> Result {
+        try withSettings({ $0.isDetectingAnomalies = true }, body)
+    }
+
+    /// Runs `body` with the current settings as `change` leaves them.
+    private static func withSettings<Result>(
+        _ change: (inout Settings) -> Void, _ body: () throws -> Result
+    ) rethrows -> Result {
         var changed = settings
-        changed.isDetectingAnomalies = true
+        change(&changed)
         return try $settings.withValue(changed, operation: body)
     }
 }

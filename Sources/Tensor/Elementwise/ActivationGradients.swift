@@ -10,8 +10,9 @@
 package func reluGradient<Scalar: FloatingPointTensorElement>(
     _ gradient: Tensor<Scalar>, output: Tensor<Scalar>
 ) -> Tensor<Scalar> {
-    // A plain loop the compiler vectorizes (compare, select, multiply).
-    activationGradient(gradient, output: output, op: "reluGradient") { g, y in g * (y > 0 ? 1 : 0) }
+    activationGradient(gradient, output: output, op: "reluGradient",
+                       vector: { g, y in g * SIMD8(repeating: 0).replacing(with: 1, where: y .> 0) },
+                       scalar: { g, y in g * (y > 0 ? 1 : 0) })
 }
 
 /// The gradient of `tanh` from its output: `g · (1 − y·y)`.
@@ -20,7 +21,8 @@ package func reluGradient<Scalar: FloatingPointTensorElement>(
 package func tanhGradient<Scalar: FloatingPointTensorElement>(
     _ gradient: Tensor<Scalar>, output: Tensor<Scalar>
 ) -> Tensor<Scalar> {
-    activationGradient(gradient, output: output, op: "tanhGradient") { g, y in g * (1 - y * y) }
+    activationGradient(gradient, output: output, op: "tanhGradient",
+                       vector: { g, y in g * (1 - y * y) }, scalar: { g, y in g * (1 - y * y) })
 }
 
 /// The gradient of `sigmoid` from its output: `g · y · (1 − y)`, multiplied left to right.
@@ -29,24 +31,18 @@ package func tanhGradient<Scalar: FloatingPointTensorElement>(
 package func sigmoidGradient<Scalar: FloatingPointTensorElement>(
     _ gradient: Tensor<Scalar>, output: Tensor<Scalar>
 ) -> Tensor<Scalar> {
-    activationGradient(gradient, output: output, op: "sigmoidGradient") { g, y in g * y * (1 - y) }
+    activationGradient(gradient, output: output, op: "sigmoidGradient",
+                       vector: { g, y in g * y * (1 - y) }, scalar: { g, y in g * y * (1 - y) })
 }
 
-/// `formula(g, y)` for each element of two tensors of one shape, into a new contiguous tensor.
+/// `g ⊙ y` by the binary elementwise loops (strided operands are read in place, not copied),
+/// for a gradient and an output of one shape.
 @inline(__always)
 private func activationGradient<Scalar: FloatingPointTensorElement>(
     _ gradient: Tensor<Scalar>, output: Tensor<Scalar>, op: StaticString,
-    _ formula: (Scalar, Scalar) -> Scalar
+    vector: (SIMD8<Scalar>, SIMD8<Scalar>) -> SIMD8<Scalar>, scalar: (Scalar, Scalar) -> Scalar
 ) -> Tensor<Scalar> {
     precondition(gradient.shape == output.shape,
                  "\(op): gradient \(gradient.shape) and output \(output.shape) differ")
-    let gradient = gradient.contiguous(), output = output.contiguous()
-    let result = Tensor<Scalar>(uninitializedLike: output)
-    let incoming = UnsafePointer(gradient.storage.base + gradient.offset)
-    let values = UnsafePointer(output.storage.base + output.offset)
-    let destination = result.storage.base
-    parallelChunks(count: result.count, grain: elementwiseGrain) { range in
-        for index in range { destination[index] = formula(incoming[index], values[index]) }
-    }
-    return withExtendedLifetime((gradient, output)) { result }
+    return applying(gradient, output, op: op) { mapRow($0, $1, $2, $3, $4, $5, vector: vector, scalar: scalar) }
 }
