@@ -16,7 +16,7 @@ public final class Parameter<Scalar: FloatingPointTensorElement>: @unchecked Sen
     public init(_ value: Tensor<Scalar>, requiresGradient: Bool = true) {
         self.value = value
         self.requiresGradient = requiresGradient
-        self.leaf = Node(operation: "leaf", inputs: [], shape: value.shape, file: #fileID, line: #line, pullback: nil)
+        self.leaf = Node(leafOfShape: value.shape)
     }
 
     /// The parameter as it enters a forward pass: a leaf when trainable and recording, a constant otherwise.

@@ -78,7 +78,7 @@ public func batchNormalizedWithBatchStatistics<Scalar: FloatingPointTensorElemen
         var result: [Variable<Scalar>?] = [gradients.input]
         if weight != nil { result.append(gradients.weight) }
         if bias != nil { result.append(gradients.bias) }
-        return result
+        return InputGradients(result)
     }
     return (result, mean, variance)
 }

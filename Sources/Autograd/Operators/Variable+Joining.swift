@@ -25,10 +25,10 @@ extension Variable {
         return differentiableOperation("concatenate", inputs: variables,
                                        value: Tensor.concatenating(variables.map(\.value), alongAxis: axis)) { gradient in
             var start = 0
-            return zip(variables, sizes).map { variable, size in
+            return InputGradients(zip(variables, sizes).map { variable, size in
                 defer { start += size }
                 return variable.requiresGradient ? gradient.sliced(axis: axis, from: start, to: start + size) : nil
-            }
+            })
         }
     }
 

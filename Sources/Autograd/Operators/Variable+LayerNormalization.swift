@@ -52,7 +52,7 @@ public func layerNormalized<Scalar: FloatingPointTensorElement>(
         var result: [Variable<Scalar>?] = [gradients.input]
         if let weight { result.append(gradients.weight.reshaped(to: weight.shape)) }
         if let bias { result.append(gradients.bias.reshaped(to: bias.shape)) }
-        return result
+        return InputGradients(result)
     }
 }
 

@@ -25,6 +25,6 @@ public func linear<Scalar>(
                 : nil,
         ]
         if let bias { gradients.append(bias.requiresGradient ? gradient : nil) }
-        return gradients
+        return InputGradients(gradients)
     }
 }

@@ -69,10 +69,10 @@ extension Variable {
                 }
                 let inputGradients = pullback(gradient)
                 if !keep { node.pullback = nil }
-                precondition(inputGradients.count == node.inputs.count,
-                             "backward: the VJP of \(node.operation) returned \(inputGradients.count) gradients for \(node.inputs.count) inputs")
-                for (input, inputGradient) in zip(node.inputs, inputGradients) {
-                    guard let input, let inputGradient else { continue }
+                precondition(inputGradients.count == node.inputCount,
+                             "backward: the VJP of \(node.operation) returned \(inputGradients.count) gradients for \(node.inputCount) inputs")
+                for index in 0..<node.inputCount {
+                    guard let input = node.input(index), let inputGradient = inputGradients[index] else { continue }
                     if detectingAnomalies {
                         checkFinite(inputGradient.value, operation: node.operation, pass: "backward", file: node.file, line: node.line)
                     }
@@ -116,7 +116,8 @@ func reachableNodes<Scalar>(from root: Node<Scalar>) -> [Node<Scalar>] {
     var stack = [root]
     while let node = stack.popLast() {
         order.append(node)
-        for case let input? in node.inputs where input.lastSweep != sweep {
+        for index in 0..<node.inputCount {
+            guard let input = node.input(index), input.lastSweep != sweep else { continue }
             input.lastSweep = sweep
             stack.append(input)
         }

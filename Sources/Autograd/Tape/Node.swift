@@ -16,13 +16,20 @@ public final class Node<Scalar: FloatingPointTensorElement>: @unchecked Sendable
     /// The operation's name, as in the derivative index (`"exp"`, `"matmul"`); `"leaf"` for a
     /// variable created by the user.
     public let operation: String
+    /// Whether this node stands for a variable the user created (it has no inputs).
+    public let isLeaf: Bool
     /// The nodes of the inputs that need gradients (`nil` for constants), in argument order.
-    let inputs: [Node?]
+    /// Most ops have one or two inputs, so those live in the node itself: no array per node.
+    let firstInput: Node?, secondInput: Node?
+    /// The inputs from the third on, for ops with more than two (concatenate, stack).
+    let otherInputs: [Node?]
+    /// The number of inputs.
+    let inputCount: Int
     /// The shape of the result (gradients arriving here have this shape).
     public let shape: [Int]
     /// Maps the gradient of the result to one gradient per input (each of the input's shape or
     /// broadcastable to it). Released after the sweep has used it, unless the graph is retained.
-    var pullback: ((Variable<Scalar>) -> [Variable<Scalar>?])?
+    var pullback: ((Variable<Scalar>) -> InputGradients<Scalar>)?
     /// Bytes of tensors the pullback keeps alive, and the forward FLOPs, for the graph dump.
     public let savedBytes: Int
     /// Floating-point operations of the forward pass, for the graph dump.
@@ -36,11 +43,17 @@ public final class Node<Scalar: FloatingPointTensorElement>: @unchecked Sendable
     var lastSweep = 0
     var pendingGradient: Variable<Scalar>?
 
-    init(operation: String, inputs: [Node?], shape: [Int], savedBytes: Int = 0, flops: Int = 0,
-         file: StaticString, line: UInt, pullback: ((Variable<Scalar>) -> [Variable<Scalar>?])?) {
+    /// A recorded operation on `inputs` (the variables its value was computed from).
+    @inline(__always)
+    init(operation: String, inputs: [Variable<Scalar>], shape: [Int], savedBytes: Int = 0, flops: Int = 0,
+         file: StaticString, line: UInt, pullback: @escaping (Variable<Scalar>) -> InputGradients<Scalar>) {
         self.sequenceNumber = nodeCounter.wrappingAdd(1, ordering: .relaxed).newValue
         self.operation = operation
-        self.inputs = inputs
+        self.isLeaf = false
+        self.inputCount = inputs.count
+        self.firstInput = inputs.count > 0 ? inputs[0].node : nil
+        self.secondInput = inputs.count > 1 ? inputs[1].node : nil
+        self.otherInputs = inputs.count > 2 ? inputs[2...].map(\.node) : []
         self.shape = shape
         self.savedBytes = savedBytes
         self.flops = flops
@@ -49,8 +62,36 @@ public final class Node<Scalar: FloatingPointTensorElement>: @unchecked Sendable
         self.pullback = pullback
     }
 
-    /// Whether this node stands for a variable the user created (it has no inputs).
-    public var isLeaf: Bool { operation == "leaf" }
+    /// A leaf: a variable the user created, of this shape.
+    init(leafOfShape shape: [Int], file: StaticString = #fileID, line: UInt = #line) {
+        self.sequenceNumber = nodeCounter.wrappingAdd(1, ordering: .relaxed).newValue
+        self.operation = "leaf"
+        self.isLeaf = true
+        self.inputCount = 0
+        self.firstInput = nil
+        self.secondInput = nil
+        self.otherInputs = []
+        self.shape = shape
+        self.savedBytes = 0
+        self.flops = 0
+        self.file = file
+        self.line = line
+        self.pullback = nil
+    }
+
+    /// The node of input `index` (`nil` for a constant).
+    @inline(__always)
+    func input(_ index: Int) -> Node? {
+        switch index {
+        case 0: firstInput
+        case 1: secondInput
+        default: otherInputs[index - 2]
+        }
+    }
+
+    /// The input nodes in argument order, as an array (for the graph dump; the sweep uses
+    /// `input(_:)`).
+    var inputs: [Node?] { (0..<inputCount).map(input) }
 
     /// Whether the sweep has released the pullback (and the tensors it saved).
     var wasReleased: Bool { !isLeaf && pullback == nil }

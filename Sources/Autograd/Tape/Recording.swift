@@ -3,7 +3,7 @@
 
 /// Declares a differentiable operation: `value` is its forward result, computed from `inputs`,
 /// and `vectorJacobianProduct` maps the gradient of the result to one gradient per input
-/// (`nil` where an input gets none). Each returned gradient must have its input's shape or one
+/// (`nil` where an input gets none), written as an array literal (see `InputGradients`). Each returned gradient must have its input's shape or one
 /// that broadcasts to it; broadcasting is undone when gradients are accumulated.
 ///
 /// Write the VJP with operations on `Variable`, not on raw tensors: during an ordinary backward
@@ -37,14 +37,14 @@ public func differentiableOperation<Scalar: FloatingPointTensorElement>(
     _ name: String, inputs: [Variable<Scalar>], value: Tensor<Scalar>,
     savedBytes: Int = 0, flops: Int = 0,
     file: StaticString = #fileID, line: UInt = #line,
-    vectorJacobianProduct: @escaping (Variable<Scalar>) -> [Variable<Scalar>?]
+    vectorJacobianProduct: @escaping (Variable<Scalar>) -> InputGradients<Scalar>
 ) -> Variable<Scalar> {
     let settings = GradientMode.settings
     if settings.isDetectingAnomalies { checkFinite(value, operation: name, pass: "forward", file: file, line: line) }
     guard settings.isRecording, inputs.contains(where: { $0.requiresGradient }) else {
         return Variable(value: value, node: nil)
     }
-    let node = Node(operation: name, inputs: inputs.map(\.node), shape: value.shape,
+    let node = Node(operation: name, inputs: inputs, shape: value.shape,
                     savedBytes: savedBytes, flops: flops, file: file, line: line,
                     pullback: vectorJacobianProduct)
     return Variable(value: value, node: node)

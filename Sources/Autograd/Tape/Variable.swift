@@ -21,7 +21,7 @@ public struct Variable<Scalar: FloatingPointTensorElement>: @unchecked Sendable 
     public init(_ value: Tensor<Scalar>, requiresGradient: Bool = false) {
         self.value = value
         self.node = requiresGradient
-            ? Node(operation: "leaf", inputs: [], shape: value.shape, file: #fileID, line: #line, pullback: nil)
+            ? Node(leafOfShape: value.shape)
             : nil
     }
 

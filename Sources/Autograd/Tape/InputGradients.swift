@@ -1,0 +1,38 @@
+/// What a vector-Jacobian product returns: one gradient per input of the op, in argument order,
+/// `nil` where an input gets none. Written as an array literal, `[gradient, nil]`.
+///
+/// Nearly every op has one or two inputs, so the first two gradients are held inline and a VJP
+/// allocates nothing to return them; an op with more inputs keeps the rest in an array.
+public struct InputGradients<Scalar: FloatingPointTensorElement>: ExpressibleByArrayLiteral, @unchecked Sendable {
+    /// The gradients of the first two inputs.
+    private let first: Variable<Scalar>?, second: Variable<Scalar>?
+    /// The gradients of the inputs from the third on.
+    private let others: [Variable<Scalar>?]
+    /// The number of gradients: the number of the op's inputs.
+    public let count: Int
+
+    /// The gradients in argument order.
+    @inline(__always)
+    public init(arrayLiteral gradients: Variable<Scalar>?...) {
+        self.init(gradients)
+    }
+
+    /// The gradients in argument order, from an array (for ops with a variable number of inputs).
+    @inline(__always)
+    public init(_ gradients: [Variable<Scalar>?]) {
+        count = gradients.count
+        first = gradients.count > 0 ? gradients[0] : nil
+        second = gradients.count > 1 ? gradients[1] : nil
+        others = gradients.count > 2 ? Array(gradients[2...]) : []
+    }
+
+    /// The gradient of input `index`.
+    @inline(__always)
+    public subscript(index: Int) -> Variable<Scalar>? {
+        switch index {
+        case 0: first
+        case 1: second
+        default: others[index - 2]
+        }
+    }
+}
