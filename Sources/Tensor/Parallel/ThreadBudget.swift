@@ -49,13 +49,15 @@ public func parallelChunks(count: Int, grain: Int, _ body: (Range<Int>) -> Void)
     withoutActuallyEscaping(body) { escapingBody in
         // The chunks are disjoint, so the kernels' captured pointers are never written by two threads.
         nonisolated(unsafe) let body = escapingBody
-        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+        let part: @Sendable (Int) -> Void = { thread in
             let firstChunk = chunks * thread / threads
             let endChunk = chunks * (thread + 1) / threads
             let start = firstChunk * chunkSize
             let end = min(endChunk * chunkSize, count)
             if start < end { body(start..<end) }
         }
+        if WorkerPool.shared.run(parts: threads, part) { return }
+        DispatchQueue.concurrentPerform(iterations: threads, execute: part)
     }
 }
 
