@@ -23,7 +23,18 @@ public struct InputGradients<Scalar: FloatingPointTensorElement>: ExpressibleByA
         count = gradients.count
         first = gradients.count > 0 ? gradients[0] : nil
         second = gradients.count > 1 ? gradients[1] : nil
-        others = gradients.count > 2 ? Array(gradients[2...]) : []
+        others = gradients.count > 2 ? Self.copied(gradients, from: 2) : []
+    }
+
+    /// The elements of `gradients` from `start` on, in a new array.
+    // NOTE: not `Array(gradients[start...])`, which may share the literal's buffer: the literal
+    // would then escape and be allocated on the heap, for every VJP.
+    @inline(never)
+    private static func copied(_ gradients: [Variable<Scalar>?], from start: Int) -> [Variable<Scalar>?] {
+        var rest: [Variable<Scalar>?] = []
+        rest.reserveCapacity(gradients.count - start)
+        for index in start..<gradients.count { rest.append(gradients[index]) }
+        return rest
     }
 
     /// The gradient of input `index`.
