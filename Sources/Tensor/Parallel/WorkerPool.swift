@@ -105,7 +105,11 @@ final class WorkerPool: @unchecked Sendable {
             var spins = 0
             while state.load(ordering: .acquiring) >> 32 == seen {
                 spins += 1
-                guard spins % 256 == 0, DispatchTime.now().uptimeNanoseconds > deadline else { continue }
+                guard spins % 64 == 0 else { continue }
+                // Yield now and then: woken on the caller's core, a spinning worker would
+                // otherwise take turns with the caller there until the scheduler moved it.
+                sched_yield()
+                guard DispatchTime.now().uptimeNanoseconds > deadline else { continue }
                 sleepers.add(1, ordering: .sequentiallyConsistent)
                 if state.load(ordering: .sequentiallyConsistent) >> 32 == seen { wakeUp.wait() }
                 sleepers.subtract(1, ordering: .sequentiallyConsistent)
