@@ -33,6 +33,7 @@ final class WorkerPool: @unchecked Sendable {
     private let running = Atomic<Bool>(false)
     /// Workers asleep or about to sleep on `wakeUp`.
     private let sleepers = Atomic<Int>(0)
+    /// Where sleeping workers wait; signalled once per sleeper when a loop starts.
     private let wakeUp = DispatchSemaphore(value: 0)
     /// The number of worker threads started (they are never stopped).
     private let started = Mutex(0)
@@ -88,6 +89,7 @@ final class WorkerPool: @unchecked Sendable {
         }
     }
 
+    /// Starts worker threads until there are `count`.
     private func startWorkers(count: Int) {
         started.withLock { started in
             while started < count {
@@ -98,6 +100,7 @@ final class WorkerPool: @unchecked Sendable {
         }
     }
 
+    /// A worker's life: wait for a new loop (spinning, then asleep), take part in it, repeat.
     private func workerLoop() {
         var seen = state.load(ordering: .acquiring) >> 32
         while true {
