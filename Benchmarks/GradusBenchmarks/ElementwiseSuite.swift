@@ -16,7 +16,9 @@ func runElementwiseSuite() {
         ("sum", 1, { blackHole(a.sum(alongAxes: [-1])) }),
         ("softmax", 2, { blackHole(a.softmax(alongAxis: -1)) }),
     ]
-    for (name, passes, body) in cases {
+    // Case names after the suite's name pick some cases, for profiling: `elementwise gelu`.
+    let only = Set(CommandLine.arguments).intersection(cases.map(\.name))
+    for (name, passes, body) in cases where only.isEmpty || only.contains(name) {
         let seconds = medianSeconds(body)
         Result(suite: "elementwise", name: name, shape: "\(rows)x\(columns)", unit: "GB/s",
                value: Double(passes * count * 4) / seconds / 1e9).printed()

@@ -51,7 +51,9 @@ import _TestSupport
         return result
     }
 
-    @Test(arguments: [([64, 1003], 1, 64, 1003, 1), ([3, 37, 21], 1, 3, 37, 21)])
+    // Rows with a tail of 3, without a tail, and shorter than one vector.
+    @Test(arguments: [([64, 1003], 1, 64, 1003, 1), ([16, 1024], 1, 16, 1024, 1), ([9, 5], 1, 9, 5, 1),
+                      ([3, 37, 21], 1, 3, 37, 21)])
     func vectorPathsMatchDouble(shape: [Int], axis: Int, outer: Int, length: Int, inner: Int) {
         let count = shape.reduce(1, *)
         let values = (0..<count).map { 30 * sin(Double($0) * 1.7) }

@@ -1,52 +1,65 @@
 import Dispatch
 import Synchronization
 import Testing
-import Tensor
+@testable import Tensor
 
-/// The spinning worker pool behind `parallelChunks`: every part of every job runs exactly once,
-/// a busy or too small pool declines (so the caller falls back to Dispatch), and loops from
-/// several threads at once, or nested inside a job, still cover every item once.
-@Suite struct WorkerPoolTests {
-    @Test func everyPartOfEveryJobRunsOnce() {
-        let pool = WorkerPool(workers: 3)
-        let runs = Mutex([Int](repeating: 0, count: 4))
-        for _ in 0..<2000 {
-            let accepted = pool.run(parts: 4) { part in runs.withLock { $0[part] += 1 } }
-            #expect(accepted)
+/// The worker pool behind `parallelChunks`: every chunk runs exactly once, from one caller, from
+/// inside a parallel body (nested), and from several callers at once (all but one fall back to
+/// `concurrentPerform`).
+@Suite(.serialized) struct WorkerPoolTests {
+    /// Runs `parallelChunks` over `count` items on `threads` threads and returns how many times
+    /// each item was visited.
+    func visits(count: Int, grain: Int, threads: Int) -> [Int] {
+        let saved = ThreadBudget.count
+        ThreadBudget.count = threads
+        defer { ThreadBudget.count = saved }
+        let counters = Mutex([Int](repeating: 0, count: count))
+        parallelChunks(count: count, grain: grain) { range in
+            counters.withLock { for item in range { $0[item] += 1 } }
         }
-        // Fewer parts than workers: the idle workers must not run anything.
-        for _ in 0..<500 {
-            #expect(pool.run(parts: 2) { part in runs.withLock { $0[part] += 1 } })
-        }
-        #expect(runs.withLock { $0 } == [2500, 2500, 2000, 2000])
+        return counters.withLock { $0 }
     }
 
-    @Test func aBusyOrTooSmallPoolDeclines() {
-        let pool = WorkerPool(workers: 1)
-        #expect(!pool.run(parts: 3) { _ in Issue.record("a declined job ran") })
-        let nestedAccepted = Mutex<[Bool]>([])
-        #expect(pool.run(parts: 2) { _ in
-            let accepted = pool.run(parts: 2) { _ in }
-            nestedAccepted.withLock { $0.append(accepted) }
-        })
-        #expect(nestedAccepted.withLock { $0 } == [false, false])
-        #expect(pool.run(parts: 2) { _ in })  // free again once the job is done
+    @Test func everyChunkRunsOnce() {
+        for threads in [2, 3, 8] {
+            for round in 0..<200 {
+                let count = 1 + round * 37
+                #expect(visits(count: count, grain: 16, threads: threads) == Array(repeating: 1, count: count),
+                        "\(threads) threads, \(count) items")
+            }
+        }
     }
 
-    @Test func loopsFromSeveralThreadsAndNestedLoopsCoverEveryItemOnce() {
-        let callers = 6, count = 5000
-        let hits = Mutex([Int](repeating: 0, count: callers * count))
-        DispatchQueue.concurrentPerform(iterations: callers) { caller in
-            for _ in 0..<20 {
-                parallelChunks(count: count, grain: 64) { range in
-                    hits.withLock { hits in
-                        for item in range { hits[caller * count + item] += 1 }
-                    }
-                    // A loop inside a part runs too (on Dispatch or inline), covering its items.
-                    parallelChunks(count: 4, grain: 1) { _ in }
+    @Test func nestedLoopsFallBackAndRunOnce() {
+        let saved = ThreadBudget.count
+        ThreadBudget.count = 2
+        defer { ThreadBudget.count = saved }
+        let counters = Mutex([Int](repeating: 0, count: 64))
+        parallelChunks(count: 8, grain: 1) { outer in
+            for row in outer {
+                parallelChunks(count: 8, grain: 1) { inner in
+                    counters.withLock { for column in inner { $0[row * 8 + column] += 1 } }
                 }
             }
         }
-        #expect(hits.withLock { $0.allSatisfy { $0 == 20 } })
+        #expect(counters.withLock { $0 } == Array(repeating: 1, count: 64))
+    }
+
+    @Test func concurrentCallersEachGetTheirResult() {
+        let saved = ThreadBudget.count
+        ThreadBudget.count = 2
+        defer { ThreadBudget.count = saved }
+        let failures = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 4) { caller in
+            for round in 0..<100 {
+                let x = Tensor<Float>(shape: [64, 1024], scalars: (0..<(64 * 1024)).map { Float(($0 + caller + round) % 7) })
+                let sums = x.sum(alongAxes: [1]).scalars
+                let expected = (0..<64).map { row in
+                    Float((0..<1024).reduce(0) { $0 + (row * 1024 + $1 + caller + round) % 7 })
+                }
+                if sums != expected { failures.add(1, ordering: .relaxed) }
+            }
+        }
+        #expect(failures.load(ordering: .relaxed) == 0)
     }
 }

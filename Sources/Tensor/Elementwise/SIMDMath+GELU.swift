@@ -20,7 +20,7 @@ extension SIMDMath {
     /// needs absolute accuracy. Lanes outside that range (and NaN) take `geluTail`, which is
     /// evaluated only when some lane of the vector needs it; the choice is made per lane, so a
     /// value's result does not depend on its neighbours.
-    @inline(__always)
+    @inline(always)
     static func gelu(_ x: Vector) -> Vector {
         let z = magnitude(x)
         let outside = .!(z .<= 3)                                  // true for NaN too
@@ -101,7 +101,7 @@ extension SIMDMath {
     /// GELU's tanh approximation, `½ · x · (1 + tanh(u))` with `u = √(2/π) · (x + 0.044715 x³)`,
     /// evaluated as `x · σ(2u)` (the same function): the logistic keeps the negative tail
     /// accurate relative to its value, where `1 + tanh(u)` would cancel.
-    @inline(__always)
+    @inline(always)
     static func geluTanh(_ x: Vector) -> Vector {
         x * sigmoid(tanhArgument(x) * 2)
     }

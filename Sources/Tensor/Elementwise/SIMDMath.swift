@@ -14,6 +14,10 @@ import _Builtin_intrinsics.intel
 ///
 /// Special values follow libm: NaN propagates, `exp(-inf) = 0`, `log(0) = -inf`,
 /// `log(x < 0) = NaN`, subnormal inputs and results are handled.
+///
+/// NOTE: the larger functions are `@inline(always)`, not `@inline(__always)`: the latter is only
+/// a hint, and the optimizer judged `exp` too costly to inline (cost 1096) even into a loop of
+/// its own, leaving a call per eight elements that passed the vector in two halves.
 enum SIMDMath {
     typealias Vector = SIMD8<Float>
     typealias Bits = SIMD8<Int32>
@@ -78,7 +82,7 @@ enum SIMDMath {
     }
 
     /// `eˣ`.
-    @inline(__always)
+    @inline(always)
     static func exp(_ x: Vector) -> Vector {
         // −0, not +0: `x + (−0)` is exactly `x` and folds away; `x + 0` does not (−0 + 0 = +0),
         // and keeping the addition split the inlined polynomial into scalar code.
@@ -87,7 +91,7 @@ enum SIMDMath {
 
     /// `e^(high + low)`, where `low` is a small correction kept out of `high` so that an
     /// argument known to more than single precision (see `erfc`) keeps its extra bits.
-    @inline(__always)
+    @inline(always)
     static func exp(_ high: Vector, low: Vector) -> Vector {
         let argument = high + low
         // Keep the reduction in range; results outside it are replaced at the end.
@@ -164,7 +168,7 @@ enum SIMDMath {
     }
 
     /// Hyperbolic tangent.
-    @inline(__always)
+    @inline(always)
     static func tanh(_ x: Vector) -> Vector {
         let a = magnitude(x)
         // Near zero an odd polynomial; elsewhere 1 − 2 / (e^{2|x|} + 1), which tends to 1 without
@@ -181,7 +185,7 @@ enum SIMDMath {
     }
 
     /// The logistic function `1 / (1 + e^{-x})`.
-    @inline(__always)
+    @inline(always)
     static func sigmoid(_ x: Vector) -> Vector {
         // With e = e^{−|x|} ≤ 1: σ(x) = 1 / (1 + e) for x ≥ 0 and e / (1 + e) for x < 0, so the
         // negative tail keeps its relative accuracy instead of flushing to 0 once e^{−x} overflows.
@@ -197,7 +201,7 @@ enum SIMDMath {
     /// formed from `x` split into 12-bit halves and `scaleSquared` must be a power of two, so
     /// `−u²` reaches `exp` with its full precision: rounding it to a float alone would cost
     /// 8 ULP near `u = 9`.
-    @inline(__always)
+    @inline(always)
     static func erfc(_ x: Vector, scale: Float, scaleSquared: Float) -> Vector {
         let u = x * scale
         let t = 1 / (1 + 0.5 * u)
@@ -220,7 +224,7 @@ enum SIMDMath {
     }
 
     /// The error function `erf(x) = 2/√π ∫₀ˣ e^{−t²} dt`.
-    @inline(__always)
+    @inline(always)
     static func erf(_ x: Vector) -> Vector {
         // |x| < 1: x · P(x²) (Cephes erff); beyond: 1 − erfc(|x|), where erfc is small.
         let z = x * x
@@ -238,21 +242,26 @@ enum SIMDMath {
     }
 
     /// `eˣ` for `x` in [−80, 80]: `exp` without its overflow, underflow and subnormal handling.
+    ///
+    /// The range reduction and the last step of the polynomial are fused multiply-adds, which
+    /// shortens the chain of dependent operations (GELU, its only user, is bound by it) and rounds
+    /// once where `exp` rounds twice.
     @inline(__always)
     static func expOfModerate(_ x: Vector) -> Vector {
-        let shifted = x * 1.442_695_04 + roundingMagic
+        let shifted = fma(x, Vector(repeating: 1.442_695_04), roundingMagic)
         let n = shifted - roundingMagic
-        var r = x - n * 0.693_359_375
-        r = r - n * -2.121_944_40e-4
+        var r = fma(n, Vector(repeating: -0.693_359_375), x)
+        r = fma(n, Vector(repeating: 2.121_944_40e-4), r)
         var p = Vector(repeating: 1.987_569_150_0e-4)
         p = fma(p, r, 1.398_199_950_7e-3)
         p = fma(p, r, 8.333_451_907_3e-3)
         p = fma(p, r, 4.166_579_589_4e-2)
         p = fma(p, r, 1.666_666_545_9e-1)
         p = fma(p, r, 5.000_000_120_1e-1)
-        let y = p * (r * r) + r + 1
-        let integer = bits(shifted) &- bits(Vector(repeating: roundingMagic))
-        return y * vector((integer &+ 127) &<< 23)
+        let y = fma(p, r * r, r) + 1
+        // n sits in the low bits of `shifted`; shifted into the exponent field, the bits of the
+        // magic constant above them fall off the top, and adding 1.0's bits makes 2ⁿ.
+        return y * vector((bits(shifted) &<< 23) &+ 0x3f80_0000)
     }
 }
 

@@ -49,7 +49,8 @@ func unaryMath<Scalar: FloatingPointTensorElement>(
     }
 }
 
-/// The `Float` kernels, vectorized with `SIMD8<Float>`.
+/// The `Float` kernels, vectorized with `SIMD8<Float>`; the transcendental ones go through
+/// `FloatVectorFunctions` (see the note in `FloatRowKernels.swift`).
 ///
 /// NOTE: these live in a non-generic function on purpose. In generic code specialized to `Float`,
 /// SIMD comparisons and `replacing(with:where:)` resolve to the stdlib's per-lane generic
@@ -60,7 +61,7 @@ func floatUnaryMath(_ x: Tensor<Float>, _ operation: UnaryOperation) -> Tensor<F
     case .abs: return x.applying { mapFloatRow($0, $1, $2, $3) { SIMDMath.magnitude($0) } }
     case .sign:
         return x.applying { mapFloatRow($0, $1, $2, $3) { $0.replacing(with: 1, where: $0 .> 0).replacing(with: -1, where: $0 .< 0) } }
-    case .exp: return x.applying { mapFloatRow($0, $1, $2, $3) { SIMDMath.exp($0) } }
+    case .exp: return x.applying { mapFloatRow(FloatVectorFunctions.Exponential.self, $0, $1, $2, $3) }
     case .log: return x.applying { mapFloatRow($0, $1, $2, $3) { SIMDMath.log($0) } }
     case .logOnePlus: return x.applying { mapScalars($0, $1, $2, $3, { Float.log(onePlus: $0) }) }
     case .squareRoot: return x.applying { mapFloatRow($0, $1, $2, $3) { SIMDMath.squareRoot($0) } }
@@ -68,17 +69,17 @@ func floatUnaryMath(_ x: Tensor<Float>, _ operation: UnaryOperation) -> Tensor<F
     case .square: return x.applying { mapFloatRow($0, $1, $2, $3) { $0 * $0 } }
     case .sin: return x.applying { mapScalars($0, $1, $2, $3, { Float.sin($0) }) }
     case .cos: return x.applying { mapScalars($0, $1, $2, $3, { Float.cos($0) }) }
-    case .tanh: return x.applying { mapFloatRow($0, $1, $2, $3) { SIMDMath.tanh($0) } }
-    case .sigmoid: return x.applying { mapFloatRow($0, $1, $2, $3) { SIMDMath.sigmoid($0) } }
+    case .tanh: return x.applying { mapFloatRow(FloatVectorFunctions.HyperbolicTangent.self, $0, $1, $2, $3) }
+    case .sigmoid: return x.applying { mapFloatRow(FloatVectorFunctions.Sigmoid.self, $0, $1, $2, $3) }
     case .relu: return x.applying { mapFloatRow($0, $1, $2, $3) { $0.replacing(with: 0, where: $0 .< 0) } }
     case .leakyRelu(let slope):
         let slope = Float(slope)
         return x.applying { mapFloatRow($0, $1, $2, $3) { $0.replacing(with: $0 * slope, where: $0 .< 0) } }
-    case .gelu: return x.applying { mapFloatRow($0, $1, $2, $3) { SIMDMath.gelu($0) } }
-    case .geluTanh: return x.applying { mapFloatRow($0, $1, $2, $3) { SIMDMath.geluTanh($0) } }
-    case .erf: return x.applying { mapFloatRow($0, $1, $2, $3) { SIMDMath.erf($0) } }
+    case .gelu: return x.applying { mapFloatRow(FloatVectorFunctions.GELU.self, $0, $1, $2, $3) }
+    case .geluTanh: return x.applying { mapFloatRow(FloatVectorFunctions.TanhGELU.self, $0, $1, $2, $3) }
+    case .erf: return x.applying { mapFloatRow(FloatVectorFunctions.ErrorFunction.self, $0, $1, $2, $3) }
     case .softplus: return x.applying { mapScalars($0, $1, $2, $3, { $0 > 20 ? $0 : Float.log(onePlus: Float.exp($0)) }) }
-    case .silu: return x.applying { mapFloatRow($0, $1, $2, $3) { $0 * SIMDMath.sigmoid($0) } }
+    case .silu: return x.applying { mapFloatRow(FloatVectorFunctions.SiLU.self, $0, $1, $2, $3) }
     }
 }
 

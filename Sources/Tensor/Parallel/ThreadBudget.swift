@@ -30,7 +30,8 @@ public enum ThreadBudget {
 }
 
 /// Runs `body` over `0..<count` split into chunks of at least `grain` items, on up to
-/// `ThreadBudget.count` threads. Chunk boundaries depend only on `count` and `grain`.
+/// `ThreadBudget.count` threads (the caller and `WorkerPool`'s workers). Chunk boundaries depend
+/// only on `count` and `grain`.
 ///
 /// - Parameters:
 ///   - count: the number of items.
@@ -45,19 +46,20 @@ public func parallelChunks(count: Int, grain: Int, _ body: (Range<Int>) -> Void)
         body(0..<count)
         return
     }
-    // Each thread takes a contiguous run of whole chunks.
+    // Each task takes a contiguous run of whole chunks.
     withoutActuallyEscaping(body) { escapingBody in
         // The chunks are disjoint, so the kernels' captured pointers are never written by two threads.
         nonisolated(unsafe) let body = escapingBody
-        let part: @Sendable (Int) -> Void = { thread in
+        let task = { @Sendable (thread: Int) in
             let firstChunk = chunks * thread / threads
             let endChunk = chunks * (thread + 1) / threads
             let start = firstChunk * chunkSize
             let end = min(endChunk * chunkSize, count)
             if start < end { body(start..<end) }
         }
-        if WorkerPool.shared.run(parts: threads, part) { return }
-        DispatchQueue.concurrentPerform(iterations: threads, execute: part)
+        if !WorkerPool.shared.run(tasks: threads, task) {
+            DispatchQueue.concurrentPerform(iterations: threads, execute: task)
+        }
     }
 }
 

@@ -1,153 +1,125 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Dispatch
+import Foundation
 import Synchronization
 
-/// Worker threads that stay awake for a moment between parallel loops, so that handing half of a
-/// loop to another core costs about a microsecond rather than a thread wake-up.
+/// Worker threads for `parallelChunks` that stay awake briefly between parallel loops.
 ///
-/// `DispatchQueue.concurrentPerform` puts its workers to sleep as soon as a loop ends, and waking
-/// one on these virtual machines took 20–30 µs: a 128³ matrix product split over two cores ran no
-/// faster than on one. OpenBLAS and OpenMP keep their threads spinning after each job for the same
-/// reason. Here each worker spins for `spinNanoseconds` after a job, then sleeps on a condition
-/// variable until the next one.
+/// NOTE: `DispatchQueue.concurrentPerform` wakes sleeping threads for every loop, and on this
+/// class of machine (virtual CPUs) a wake-up takes tens of microseconds, longer than a whole
+/// chunk of a fast kernel: a row sum over 16 MB ran barely faster on two threads than on one.
+/// Here each worker spins for `spinSeconds` after its last task, so that the next kernel of a
+/// forward or backward pass finds it awake, and then sleeps on a semaphore. The price: for
+/// 0.2 ms after each parallel loop a worker holds a core that another process (or the data
+/// loader) could have used, which on a busy machine makes loops slower than before.
 ///
-/// One loop runs on the pool at a time. A loop that finds the pool busy (a nested loop inside a
-/// job, or a second thread's loop) or needs more threads than the pool has runs on
-/// `concurrentPerform` as before. Which thread runs which part never changes what a part computes,
-/// so results stay independent of who runs them.
-package final class WorkerPool: @unchecked Sendable {
-    /// The pool the kernels' parallel loops share: one worker per core beyond the caller's.
-    package static let shared = WorkerPool(workers: ThreadBudget.defaultCount - 1)
+/// One loop runs at a time. A loop started while another runs (from inside a parallel body, or
+/// from a second thread) goes to `concurrentPerform` instead. Tasks are claimed dynamically and
+/// the caller takes part, so a worker that wakes late finds its task already done by the
+/// caller. Who runs a task never changes what it computes.
+final class WorkerPool: @unchecked Sendable {
+    /// The pool behind `parallelChunks`.
+    static let shared = WorkerPool()
 
-    /// How long an idle worker keeps checking for a new job before it sleeps.
-    static let spinNanoseconds: UInt64 = 200_000
+    /// How long an idle worker spins before it sleeps.
+    static let spinSeconds = 0.000_2
 
-    /// The number of worker threads (the caller of a loop is one more participant).
-    package let workerCount: Int
+    /// The loop being run: its generation (bits 32…), task count (bits 16–31) and next unclaimed
+    /// task (bits 0–15). Packed in one word so that a worker woken for an old loop can never
+    /// claim a task of a new one.
+    private let state = Atomic<Int>(0)
+    /// Tasks of the current loop that have finished.
+    private let finished = Atomic<Int>(0)
+    /// Whether a loop is running (its caller owns the pool).
+    private let running = Atomic<Bool>(false)
+    /// Workers asleep or about to sleep on `wakeUp`.
+    private let sleepers = Atomic<Int>(0)
+    /// Where sleeping workers wait; signalled once per sleeper when a loop starts.
+    private let wakeUp = DispatchSemaphore(value: 0)
+    /// The number of worker threads started (they are never stopped).
+    private let started = Mutex(0)
+    /// The current loop's body; written before the loop is published in `state`, read only by
+    /// whoever claims one of its tasks.
+    nonisolated(unsafe) private var body: ((Int) -> Void)?
 
-    /// Incremented to publish a job; workers wait for it to change.
-    private let generation = Atomic<Int>(0)
-    /// Workers that have not yet finished the current job.
-    private let unfinished = Atomic<Int>(0)
-    /// Taken by the caller that owns the pool for one loop.
-    private let isBusy = Atomic<Bool>(false)
-    /// The current job: part `index` of `participants` (the caller runs part 0). Written only
-    /// while no worker reads it: before `generation` is published and after `unfinished` is 0.
-    nonisolated(unsafe) private var job: ((Int) -> Void)?
-    nonisolated(unsafe) private var participants = 0
-    /// Where workers sleep when no job came during their spin.
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private let condition: UnsafeMutablePointer<pthread_cond_t>
-    /// Whether the threads have been started (on the first loop, so that a process that never
-    /// runs a parallel loop starts none).
-    private let started = Atomic<Bool>(false)
-    private let startLock = Mutex(())
-
-    package init(workers: Int) {
-        workerCount = max(0, workers)
-        mutex = .allocate(capacity: 1)
-        condition = .allocate(capacity: 1)
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(condition, nil)
-    }
-
-    /// Runs `body(part)` for every `part` in `0..<parts`, the caller taking part 0 and workers the
-    /// rest, and returns when all are done; `false` (having run nothing) when the pool is busy or
-    /// too small.
-    package func run(parts: Int, _ body: (Int) -> Void) -> Bool {
-        guard parts - 1 <= workerCount,
-              isBusy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
-        else { return false }
-        startWorkersOnce()
-        withoutActuallyEscaping(body) { escapingBody in
-            job = escapingBody
-            participants = parts
-            unfinished.store(workerCount, ordering: .relaxed)
-            generation.wrappingAdd(1, ordering: .releasing)
-            pthread_mutex_lock(mutex)
-            pthread_cond_broadcast(condition)
-            pthread_mutex_unlock(mutex)
-            escapingBody(0)
-            var spins = 0
-            while unfinished.load(ordering: .acquiring) > 0 {
-                spins += 1
-                if spins & 1023 == 0 { sched_yield() }
-            }
-            job = nil
+    /// Runs `body(task)` for every task in `0..<tasks` on the caller and up to `tasks − 1`
+    /// workers, and returns when all have finished; returns `false` without running anything if
+    /// the pool is busy.
+    func run(tasks: Int, _ body: (Int) -> Void) -> Bool {
+        precondition(tasks > 0 && tasks < 1 << 16, "WorkerPool.run: \(tasks) tasks")
+        guard running.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+            return false
         }
-        isBusy.store(false, ordering: .releasing)
+        startWorkers(count: tasks - 1)
+        withoutActuallyEscaping(body) { escapingBody in
+            self.body = escapingBody
+            finished.store(0, ordering: .relaxed)
+            let generation = (state.load(ordering: .relaxed) >> 32) + 1
+            // Sequentially consistent with the sleepers' count below: a worker going to sleep
+            // either sees this loop or is counted, and then woken.
+            state.store(generation << 32 | tasks << 16, ordering: .sequentiallyConsistent)
+            let sleeping = min(sleepers.load(ordering: .sequentiallyConsistent), tasks - 1)
+            for _ in 0..<sleeping { wakeUp.signal() }
+            work(generation: generation)
+            var spins = 0
+            while finished.load(ordering: .acquiring) < tasks {
+                spins += 1
+                if spins % 64 == 0 { sched_yield() }
+            }
+            self.body = nil
+        }
+        running.store(false, ordering: .releasing)
         return true
     }
 
-    private func startWorkersOnce() {
-        if started.load(ordering: .acquiring) { return }
-        startLock.withLock { _ in
-            if started.load(ordering: .relaxed) { return }
-            for index in stride(from: 1, through: workerCount, by: 1) {
-                let start = Unmanaged.passRetained(WorkerStart(pool: self, index: index,
-                                                                    generation: generation.load(ordering: .acquiring)))
-                var handle = pthread_t()
-                let status = pthread_create(&handle, nil, { context in
-                    let start = Unmanaged<WorkerStart>.fromOpaque(context!).takeRetainedValue()
-                    start.pool.work(index: start.index, after: start.generation)
-                }, start.toOpaque())
-                precondition(status == 0, "WorkerPool: pthread_create failed with \(status)")
-                pthread_detach(handle)
+    /// Claims and runs tasks of loop `generation` until none is left.
+    private func work(generation: Int) {
+        var current = state.load(ordering: .acquiring)
+        while current >> 32 == generation {
+            let task = current & 0xffff, tasks = (current >> 16) & 0xffff
+            if task >= tasks { return }
+            let (exchanged, original) = state.compareExchange(
+                expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
+            if exchanged {
+                body!(task)
+                finished.add(1, ordering: .releasing)
+                current = current + 1
+            } else {
+                current = original
             }
-            started.store(true, ordering: .releasing)
         }
     }
 
-    /// A worker's life: wait for each new job, run its part, report it done.
-    /// `seen` is the generation before the worker was started: a job published since (even
-    /// before the thread got going) is one it must run.
-    private func work(index: Int, after seen: Int) -> Never {
-        var seen = seen
+    /// Starts worker threads until there are `count`.
+    private func startWorkers(count: Int) {
+        started.withLock { started in
+            while started < count {
+                let thread = Thread { [unowned self] in self.workerLoop() }
+                thread.start()
+                started += 1
+            }
+        }
+    }
+
+    /// A worker's life: wait for a new loop (spinning, then asleep), take part in it, repeat.
+    private func workerLoop() {
+        var seen = state.load(ordering: .acquiring) >> 32
         while true {
-            seen = waitForJob(after: seen)
-            if index < participants, let job { job(index) }
-            unfinished.subtract(1, ordering: .releasing)
+            var deadline = DispatchTime.now().uptimeNanoseconds + UInt64(Self.spinSeconds * 1e9)
+            var spins = 0
+            while state.load(ordering: .acquiring) >> 32 == seen {
+                spins += 1
+                guard spins % 64 == 0 else { continue }
+                // Yield now and then: woken on the caller's core, a spinning worker would
+                // otherwise take turns with the caller there until the scheduler moved it.
+                sched_yield()
+                guard DispatchTime.now().uptimeNanoseconds > deadline else { continue }
+                sleepers.add(1, ordering: .sequentiallyConsistent)
+                if state.load(ordering: .sequentiallyConsistent) >> 32 == seen { wakeUp.wait() }
+                sleepers.subtract(1, ordering: .sequentiallyConsistent)
+                deadline = DispatchTime.now().uptimeNanoseconds + UInt64(Self.spinSeconds * 1e9)
+            }
+            seen = state.load(ordering: .acquiring) >> 32
+            work(generation: seen)
         }
     }
-
-    /// Spins until `generation` moves past `seen`, then sleeps; returns the new generation.
-    private func waitForJob(after seen: Int) -> Int {
-        let deadline = monotonicNanoseconds() + Self.spinNanoseconds
-        var spins = 0
-        while true {
-            let current = generation.load(ordering: .acquiring)
-            if current != seen { return current }
-            spins += 1
-            if spins & 63 == 0 && monotonicNanoseconds() > deadline { break }
-        }
-        pthread_mutex_lock(mutex)
-        var current = generation.load(ordering: .acquiring)
-        while current == seen {
-            pthread_cond_wait(condition, mutex)
-            current = generation.load(ordering: .acquiring)
-        }
-        pthread_mutex_unlock(mutex)
-        return current
-    }
-}
-
-/// What a new worker thread needs: its pool, its part number and the last generation before it.
-private final class WorkerStart {
-    let pool: WorkerPool
-    let index: Int
-    let generation: Int
-    init(pool: WorkerPool, index: Int, generation: Int) {
-        self.pool = pool
-        self.index = index
-        self.generation = generation
-    }
-}
-
-/// The monotonic clock in nanoseconds.
-private func monotonicNanoseconds() -> UInt64 {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
 }

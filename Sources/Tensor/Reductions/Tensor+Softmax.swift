@@ -73,12 +73,13 @@ func softmaxLoops<Scalar: FloatingPointTensorElement>(
 /// `@inline(never)`. The optimizer stops inlining into a function that has grown past its size
 /// limit, and each inlined `exp` is large: with a second call site for the tail, or inlined into
 /// the parallel loop's body, the exponential was left out of line, a call per eight elements.
+/// For the same reason the exponential pass is a function of its own
+/// (`sumOfShiftedExponentials`).
 @inline(never)
 private func softmaxRow<Scalar: FloatingPointTensorElement>(
     _ input: UnsafePointer<Scalar>, _ output: UnsafeMutablePointer<Scalar>, _ length: Int, logarithmic: Bool
 ) {
     let vectorLength = length & ~7, tail = length - vectorLength
-    let exponentialOf = ShiftedExponential<Scalar>()
     // NaN need not win here (a NaN logit makes its whole row NaN through the sum anyway), but
     // the NaN-propagating maximum costs nothing more.
     var largest0 = SIMD8<Scalar>(repeating: -.infinity), largest1 = largest0, largest2 = largest0, largest3 = largest0
@@ -98,18 +99,7 @@ private func softmaxRow<Scalar: FloatingPointTensorElement>(
     for lane in 1..<8 { m = scalarMaximum(m, largest[lane]) }
 
     let shift = SIMD8<Scalar>(repeating: m)
-    var sums = SIMD8<Scalar>(repeating: 0)
-    index = 0
-    while index < length {
-        let isTail = index == vectorLength
-        let exponential = exponentialOf(isTail ? tailLanes : loadLanes(input + index), shift)
-        if !logarithmic {
-            if isTail { storeLanes(exponential, output + index, count: tail) } else { storeLanes(exponential, output + index) }
-        }
-        sums += exponential
-        index += 8
-    }
-    let sum = sums.sum()
+    let sum = sumOfShiftedExponentials(input, tailLanes, shift, length, storingInto: logarithmic ? nil : output)
 
     if logarithmic {
         let logSum = SIMD8<Scalar>(repeating: Scalar.log(sum))
@@ -128,6 +118,33 @@ private func softmaxRow<Scalar: FloatingPointTensorElement>(
         }
         for lane in 0..<tail { output[vectorLength + lane] *= scale[0] }
     }
+}
+
+/// `Σ exp(x − shift)` over a row whose last `length mod 8` elements are `tailLanes` (padded
+/// with −∞), storing the exponentials into `output` when there is one.
+///
+/// NOTE: a function of its own, apart from the two cheap passes of `softmaxRow`: inside that
+/// function the optimizer had stopped inlining, and called the exponential once per eight
+/// elements (softmax ran at half the speed of `exp`).
+@inline(never)
+private func sumOfShiftedExponentials<Scalar: FloatingPointTensorElement>(
+    _ input: UnsafePointer<Scalar>, _ tailLanes: SIMD8<Scalar>, _ shift: SIMD8<Scalar>, _ length: Int,
+    storingInto output: UnsafeMutablePointer<Scalar>?
+) -> Scalar {
+    let vectorLength = length & ~7, tail = length - vectorLength
+    let exponentialOf = ShiftedExponential<Scalar>()
+    var sums = SIMD8<Scalar>(repeating: 0)
+    var index = 0
+    while index < length {
+        let isTail = index == vectorLength
+        let exponential = exponentialOf(isTail ? tailLanes : loadLanes(input + index), shift)
+        if let output {
+            if isTail { storeLanes(exponential, output + index, count: tail) } else { storeLanes(exponential, output + index) }
+        }
+        sums += exponential
+        index += 8
+    }
+    return sums.sum()
 }
 
 /// Softmax down columns `[0, width)` of a `[length, inner]` slab; `largest` and `sums` hold
