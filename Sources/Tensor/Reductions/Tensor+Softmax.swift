@@ -147,6 +147,33 @@ private func sumOfShiftedExponentials<Scalar: FloatingPointTensorElement>(
     return sums.sum()
 }
 
+/// `sums += exp(line − shifts)` over columns `[0, width)` of one row, storing the exponentials
+/// into `output` when there is one.
+///
+/// NOTE: a function of its own for the reason given at `sumOfShiftedExponentials`: inside
+/// `softmaxColumns` the exponential was left out of line. Scratch has room for whole vectors, so
+/// the tail's lanes of `shifts` and `sums` are read and written whole; their lanes past `width`
+/// are never used.
+@inline(never)
+private func addShiftedExponentials<Scalar: FloatingPointTensorElement>(
+    _ line: UnsafePointer<Scalar>, width: Int, shifts: UnsafePointer<Scalar>, into sums: UnsafeMutablePointer<Scalar>,
+    storingInto output: UnsafeMutablePointer<Scalar>?
+) {
+    let vectorWidth = width & ~7, tail = width - vectorWidth
+    let exponentialOf = ShiftedExponential<Scalar>()
+    var column = 0
+    while column < width {
+        let isTail = column == vectorWidth
+        let x = isTail ? loadLanes(line + column, count: tail) : loadLanes(line + column)
+        let exponential = exponentialOf(x, loadLanes(shifts + column))
+        if let output {
+            if isTail { storeLanes(exponential, output + column, count: tail) } else { storeLanes(exponential, output + column) }
+        }
+        storeLanes(loadLanes(sums + column) + exponential, sums + column)
+        column += 8
+    }
+}
+
 /// Softmax down columns `[0, width)` of a `[length, inner]` slab; `largest` and `sums` hold
 /// `width` elements of scratch.
 @inline(never)
@@ -155,8 +182,7 @@ private func softmaxColumns<Scalar: FloatingPointTensorElement>(
     length: Int, inner: Int, width: Int,
     largest: UnsafeMutablePointer<Scalar>, sums: UnsafeMutablePointer<Scalar>, logarithmic: Bool
 ) {
-    let vectorWidth = width & ~7, tail = width - vectorWidth
-    let exponentialOf = ShiftedExponential<Scalar>()
+    let vectorWidth = width & ~7
     let rounded = (width + 7) & ~7
     largest.initialize(repeating: -.infinity, count: rounded)
     sums.initialize(repeating: 0, count: rounded)
@@ -169,21 +195,9 @@ private func softmaxColumns<Scalar: FloatingPointTensorElement>(
         }
         for column in vectorWidth..<width { largest[column] = scalarMaximum(largest[column], line[column]) }
     }
-    // Scratch has room for whole vectors, so the tail's lanes of `largest` and `sums` are read
-    // and written whole; their lanes past `width` are never used.
     for row in 0..<length {
-        let line = input + row * inner, target = output + row * inner
-        var column = 0
-        while column < width {
-            let isTail = column == vectorWidth
-            let x = isTail ? loadLanes(line + column, count: tail) : loadLanes(line + column)
-            let exponential = exponentialOf(x, loadLanes(largest + column))
-            if !logarithmic {
-                if isTail { storeLanes(exponential, target + column, count: tail) } else { storeLanes(exponential, target + column) }
-            }
-            storeLanes(loadLanes(sums + column) + exponential, sums + column)
-            column += 8
-        }
+        addShiftedExponentials(input + row * inner, width: width, shifts: largest, into: sums,
+                               storingInto: logarithmic ? nil : output + row * inner)
     }
     for column in 0..<width { sums[column] = logarithmic ? Scalar.log(sums[column]) : 1 / sums[column] }
     for row in 0..<length {
