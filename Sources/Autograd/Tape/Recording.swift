@@ -3,8 +3,9 @@
 
 /// Declares a differentiable operation: `value` is its forward result, computed from `inputs`,
 /// and `vectorJacobianProduct` maps the gradient of the result to one gradient per input
-/// (`nil` where an input gets none), written as an array literal (see `InputGradients`). Each returned gradient must have its input's shape or one
-/// that broadcasts to it; broadcasting is undone when gradients are accumulated.
+/// (`nil` where an input gets none), written as an array literal (see `InputGradients`). Each
+/// returned gradient must have its input's shape or one that broadcasts to it; broadcasting is
+/// undone when gradients are accumulated.
 ///
 /// Write the VJP with operations on `Variable`, not on raw tensors: during an ordinary backward
 /// pass nothing is recorded and they cost what the kernels cost; under
