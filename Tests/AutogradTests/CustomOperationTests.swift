@@ -1,5 +1,5 @@
 import Testing
-import Autograd
+@testable import Autograd
 import _TestSupport
 
 @Suite struct CustomOperationTests {
@@ -41,5 +41,32 @@ import _TestSupport
         }
         let report = checkGradients(at: [Tensor([0.5, -1.5, 2])]) { cube($0[0]) }
         #expect(report.passed, "\(report)")
+    }
+
+    @Test func opsNamingTheirInputsRecordWhatTheArrayFormRecords() {
+        // x·y written three ways: the array of inputs, and the two forms that name them.
+        func product(_ x: Variable<Double>, _ y: Variable<Double>, named: Bool) -> Variable<Double> {
+            let value = x.value * y.value
+            return named
+                ? differentiableOperation("product", inputs: x, y, value: value) { [$0 * y, $0 * x] }
+                : differentiableOperation("product", inputs: [x, y], value: value) { [$0 * y, $0 * x] }
+        }
+        func square(_ x: Variable<Double>) -> Variable<Double> {
+            differentiableOperation("square", input: x, value: x.value * x.value) { [$0 * x * 2] }
+        }
+        let x = Variable(Tensor<Double>([0.5, -1.5]), requiresGradient: true)
+        let constant = Variable(Tensor<Double>([3, 4]))
+        for named in [false, true] {
+            let gradients = square(product(x, constant, named: named)).sum().backward()
+            let expected: [Double] = [2 * 0.5 * 9, 2 * -1.5 * 16]  // 2·x·c²
+            #expect(gradients[x]!.scalars == expected)
+            let node = product(x, constant, named: named).node!
+            let inputs = node.inputs
+            #expect(inputs.count == 2)
+            #expect(inputs[0] === x.node)
+            #expect(inputs[1] == nil)
+        }
+        #expect(!square(constant).requiresGradient)
+        #expect(!product(constant, constant, named: true).requiresGradient)
     }
 }

@@ -8,7 +8,7 @@
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 public func gradientReversal<Scalar>(_ input: Variable<Scalar>, scale: Scalar) -> Variable<Scalar> {
-    differentiableOperation("gradientReversal", inputs: [input], value: input.value) { gradient in
+    differentiableOperation("gradientReversal", input: input, value: input.value) { gradient in
         [gradient * -scale]
     }
 }
@@ -24,7 +24,7 @@ public func straightThrough<Scalar>(
     let value = function(input.value)
     precondition(value.shape == input.shape,
                  "straightThrough: the function changed the shape \(input.shape) to \(value.shape)")
-    return differentiableOperation("straightThrough", inputs: [input], value: value) { gradient in
+    return differentiableOperation("straightThrough", input: input, value: value) { gradient in
         [gradient]
     }
 }

@@ -6,7 +6,7 @@ extension Variable {
     @_specialize(where Scalar == Double)
     public func gathering(alongAxis axis: Int, indices: Tensor<Int>) -> Variable {
         let inputShape = shape
-        return differentiableOperation("gather", inputs: [self], value: value.gathering(alongAxis: axis, indices: indices),
+        return differentiableOperation("gather", input: self, value: value.gathering(alongAxis: axis, indices: indices),
                                        savedBytes: indices.count * MemoryLayout<Int>.stride) { gradient in
             [Variable.scatteringAdd(gradient, alongAxis: axis, indices: indices, shape: inputShape)]
         }
@@ -16,7 +16,7 @@ extension Variable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public static func scatteringAdd(_ source: Variable, alongAxis axis: Int, indices: Tensor<Int>, shape: [Int]) -> Variable {
-        differentiableOperation("scatterAdd", inputs: [source],
+        differentiableOperation("scatterAdd", input: source,
                                 value: Tensor.scatteringAdd(source.value, alongAxis: axis, indices: indices, shape: shape)) { gradient in
             [gradient.gathering(alongAxis: axis, indices: indices)]
         }

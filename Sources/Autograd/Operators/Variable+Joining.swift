@@ -6,7 +6,7 @@ extension Variable {
     @_specialize(where Scalar == Double)
     public func padded(_ padding: [(before: Int, after: Int)], with fill: Scalar = 0) -> Variable {
         let inputShape = shape
-        return differentiableOperation("pad", inputs: [self], value: value.padded(padding, with: fill)) { gradient in
+        return differentiableOperation("pad", input: self, value: value.padded(padding, with: fill)) { gradient in
             var slice = gradient
             for (axis, pair) in padding.enumerated() where pair.before != 0 || pair.after != 0 {
                 slice = slice.sliced(axis: axis, from: pair.before, to: pair.before + inputShape[axis])

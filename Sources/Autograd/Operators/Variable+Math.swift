@@ -13,7 +13,7 @@ extension Variable {
     @_specialize(where Scalar == Double)
     public func exp() -> Variable {
         let result = value.exp()
-        return differentiableOperation("exp", inputs: [self], value: result, savedBytes: result.count * MemoryLayout<Scalar>.stride) { gradient in
+        return differentiableOperation("exp", input: self, value: result, savedBytes: result.count * MemoryLayout<Scalar>.stride) { gradient in
             [gradient * savedOutput(result) { self.exp() }]
         }
     }
@@ -22,7 +22,7 @@ extension Variable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func log() -> Variable {
-        differentiableOperation("log", inputs: [self], value: value.log(), savedBytes: count * MemoryLayout<Scalar>.stride) { gradient in
+        differentiableOperation("log", input: self, value: value.log(), savedBytes: count * MemoryLayout<Scalar>.stride) { gradient in
             [gradient / self]
         }
     }
@@ -31,7 +31,7 @@ extension Variable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func log1p() -> Variable {
-        differentiableOperation("log1p", inputs: [self], value: value.log1p()) { gradient in [gradient / (self + 1)] }
+        differentiableOperation("log1p", input: self, value: value.log1p()) { gradient in [gradient / (self + 1)] }
     }
 
     /// `√x`; VJP `g / (2√x)`.
@@ -39,7 +39,7 @@ extension Variable {
     @_specialize(where Scalar == Double)
     public func sqrt() -> Variable {
         let result = value.sqrt()
-        return differentiableOperation("sqrt", inputs: [self], value: result) { gradient in
+        return differentiableOperation("sqrt", input: self, value: result) { gradient in
             [gradient / (savedOutput(result) { self.sqrt() } * 2)]
         }
     }
@@ -49,7 +49,7 @@ extension Variable {
     @_specialize(where Scalar == Double)
     public func rsqrt() -> Variable {
         let result = value.rsqrt()
-        return differentiableOperation("rsqrt", inputs: [self], value: result) { gradient in
+        return differentiableOperation("rsqrt", input: self, value: result) { gradient in
             let output = savedOutput(result) { self.rsqrt() }
             return [gradient * output * output * output * -0.5]
         }
@@ -59,14 +59,14 @@ extension Variable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func square() -> Variable {
-        differentiableOperation("square", inputs: [self], value: value.square()) { gradient in [gradient * self * 2] }
+        differentiableOperation("square", input: self, value: value.square()) { gradient in [gradient * self * 2] }
     }
 
     /// `|x|`; VJP `g · sign(x)` (0 at 0).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func abs() -> Variable {
-        differentiableOperation("abs", inputs: [self], value: value.abs()) { gradient in
+        differentiableOperation("abs", input: self, value: value.abs()) { gradient in
             [gradient * Variable(self.value.sign())]
         }
     }
@@ -75,14 +75,14 @@ extension Variable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func sin() -> Variable {
-        differentiableOperation("sin", inputs: [self], value: value.sin()) { gradient in [gradient * self.cos()] }
+        differentiableOperation("sin", input: self, value: value.sin()) { gradient in [gradient * self.cos()] }
     }
 
     /// `cos x`; VJP `−g · sin x`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func cos() -> Variable {
-        differentiableOperation("cos", inputs: [self], value: value.cos()) { gradient in [-(gradient * self.sin())] }
+        differentiableOperation("cos", input: self, value: value.cos()) { gradient in [-(gradient * self.sin())] }
     }
 
     /// `tanh x`; VJP `g · (1 − tanh² x)`.
@@ -90,7 +90,7 @@ extension Variable {
     @_specialize(where Scalar == Double)
     public func tanh() -> Variable {
         let result = value.tanh()
-        return differentiableOperation("tanh", inputs: [self], value: result) { gradient in
+        return differentiableOperation("tanh", input: self, value: result) { gradient in
             // Outside `createGraph`, one fused pass with the same values.
             if GradientMode.isEnabled {
                 let output = self.tanh()
@@ -105,7 +105,7 @@ extension Variable {
     @_specialize(where Scalar == Double)
     public func sigmoid() -> Variable {
         let result = value.sigmoid()
-        return differentiableOperation("sigmoid", inputs: [self], value: result) { gradient in
+        return differentiableOperation("sigmoid", input: self, value: result) { gradient in
             // Outside `createGraph`, one fused pass with the same values.
             if GradientMode.isEnabled {
                 let output = self.sigmoid()
@@ -120,7 +120,7 @@ extension Variable {
     @_specialize(where Scalar == Double)
     public func relu() -> Variable {
         let result = value.relu()
-        return differentiableOperation("relu", inputs: [self], value: result) { gradient in
+        return differentiableOperation("relu", input: self, value: result) { gradient in
             // NOTE: a fused kernel outside `createGraph` (compare, convert and multiply took three
             // passes); `[y > 0]` equals `[x > 0]`, so only the output is kept.
             GradientMode.isEnabled
@@ -133,7 +133,7 @@ extension Variable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func leakyRelu(slope: Scalar = 0.01) -> Variable {
-        differentiableOperation("leakyRelu", inputs: [self], value: value.leakyRelu(slope: slope)) { gradient in
+        differentiableOperation("leakyRelu", input: self, value: value.leakyRelu(slope: slope)) { gradient in
             let positive = Tensor<Scalar>(converting: self.value .> 0)
             return [gradient * Variable(positive * (1 - slope) + slope)]
         }
@@ -143,7 +143,7 @@ extension Variable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func erf() -> Variable {
-        differentiableOperation("erf", inputs: [self], value: value.erf()) { gradient in
+        differentiableOperation("erf", input: self, value: value.erf()) { gradient in
             [gradient * (-(self * self)).exp() * Scalar(2 / Double.pi.squareRoot())]
         }
     }
@@ -167,7 +167,7 @@ extension Variable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     private func geluOperation(name: String, approximate: GELUApproximation) -> Variable {
-        differentiableOperation(name, inputs: [self], value: value.gelu(approximate: approximate),
+        differentiableOperation(name, input: self, value: value.gelu(approximate: approximate),
                                 savedBytes: count * MemoryLayout<Scalar>.stride) { gradient in
             // NOTE: fused (one pass over x and g) during an ordinary sweep; the composed form,
             // recorded, under `backward(createGraph: true)` so that GELU can be differentiated twice.
@@ -192,7 +192,7 @@ extension Variable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func softplus() -> Variable {
-        differentiableOperation("softplus", inputs: [self], value: value.softplus()) { gradient in
+        differentiableOperation("softplus", input: self, value: value.softplus()) { gradient in
             [gradient * self.sigmoid()]
         }
     }
@@ -206,7 +206,7 @@ extension Variable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func raised(to exponent: Scalar) -> Variable {
-        differentiableOperation("powScalar", inputs: [self], value: Tensor.pow(value, exponent)) { gradient in
+        differentiableOperation("powScalar", input: self, value: Tensor.pow(value, exponent)) { gradient in
             [gradient * self.raised(to: exponent - 1) * exponent]
         }
     }
@@ -215,7 +215,7 @@ extension Variable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func clamped(min lower: Scalar? = nil, max upper: Scalar? = nil) -> Variable {
-        differentiableOperation("clamp", inputs: [self], value: value.clamped(min: lower, max: upper)) { gradient in
+        differentiableOperation("clamp", input: self, value: value.clamped(min: lower, max: upper)) { gradient in
             var inside = Tensor<Bool>(repeating: true, shape: self.shape)
             if let lower { inside = inside .& (self.value .>= lower) }
             if let upper { inside = inside .& (self.value .<= upper) }
@@ -228,7 +228,7 @@ extension Variable {
     @_specialize(where Scalar == Double)
     public static func pow(_ base: Variable, _ exponent: Variable) -> Variable {
         let result = Tensor.pow(base.value, exponent.value)
-        return differentiableOperation("pow", inputs: [base, exponent], value: result) { gradient in
+        return differentiableOperation("pow", inputs: base, exponent, value: result) { gradient in
             let output = savedOutput(result) { Variable.pow(base, exponent) }
             return [base.requiresGradient ? gradient * exponent * Variable.pow(base, exponent - 1) : nil,
                     exponent.requiresGradient ? gradient * output * base.log() : nil]
@@ -259,7 +259,7 @@ extension Variable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     private static func select(_ mask: Tensor<Bool>, _ lhs: Variable, _ rhs: Variable, name: String) -> Variable {
-        differentiableOperation(name, inputs: [lhs, rhs], value: Tensor.where(mask, lhs.value, rhs.value)) { gradient in
+        differentiableOperation(name, inputs: lhs, rhs, value: Tensor.where(mask, lhs.value, rhs.value)) { gradient in
             let chosen = constant(mask)
             return [lhs.requiresGradient ? gradient * chosen : nil,
                     rhs.requiresGradient ? gradient * (1 - chosen) : nil]

@@ -13,7 +13,7 @@ public func maxPool2d<Scalar>(
     let (values, indices) = maxPool2d(input.value, kernelSize: kernelSize, stride: stride, padding: padding,
                                       dilation: dilation, ceilMode: ceilMode)
     let inputShape = input.shape
-    return differentiableOperation("maxPool2d", inputs: [input], value: values,
+    return differentiableOperation("maxPool2d", input: input, value: values,
                                    savedBytes: indices.count * MemoryLayout<Int>.stride) { gradient in
         // Planes flattened: the indices address each H×W plane.
         let batch = inputShape[0], channels = inputShape[1]
@@ -36,7 +36,7 @@ public func avgPool2d<Scalar>(
     let value = avgPool2d(input.value, kernelSize: kernelSize, stride: stride, padding: padding,
                           countIncludesPadding: countIncludesPadding, ceilMode: ceilMode)
     let inputShape = input.shape
-    return differentiableOperation("avgPool2d", inputs: [input], value: value) { gradient in
+    return differentiableOperation("avgPool2d", input: input, value: value) { gradient in
         [averagePoolingGradient(gradient, inputShape: inputShape, kernelSize: kernelSize, stride: stride,
                                 padding: padding, countIncludesPadding: countIncludesPadding, ceilMode: ceilMode)]
     }
@@ -50,7 +50,7 @@ func averagePoolingGradient<Scalar>(
 ) -> Variable<Scalar> {
     let value = avgPool2dBackward(gradient.value, inputShape: inputShape, kernelSize: kernelSize, stride: stride,
                                   padding: padding, countIncludesPadding: countIncludesPadding, ceilMode: ceilMode)
-    return differentiableOperation("avgPool2dBackward", inputs: [gradient], value: value) { upstream in
+    return differentiableOperation("avgPool2dBackward", input: gradient, value: value) { upstream in
         [avgPool2d(upstream, kernelSize: kernelSize, stride: stride, padding: padding,
                    countIncludesPadding: countIncludesPadding, ceilMode: ceilMode)]
     }
@@ -61,7 +61,7 @@ func averagePoolingGradient<Scalar>(
 @_specialize(where Scalar == Double)
 public func adaptiveAvgPool2d<Scalar>(_ input: Variable<Scalar>, outputSize: Spatial2d) -> Variable<Scalar> {
     let inputShape = input.shape
-    return differentiableOperation("adaptiveAvgPool2d", inputs: [input],
+    return differentiableOperation("adaptiveAvgPool2d", input: input,
                                    value: adaptiveAvgPool2d(input.value, outputSize: outputSize)) { gradient in
         [adaptiveAveragePoolingGradient(gradient, inputShape: inputShape, outputSize: outputSize)]
     }
@@ -70,7 +70,7 @@ public func adaptiveAvgPool2d<Scalar>(_ input: Variable<Scalar>, outputSize: Spa
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 func adaptiveAveragePoolingGradient<Scalar>(_ gradient: Variable<Scalar>, inputShape: [Int], outputSize: Spatial2d) -> Variable<Scalar> {
-    differentiableOperation("adaptiveAvgPool2dBackward", inputs: [gradient],
+    differentiableOperation("adaptiveAvgPool2dBackward", input: gradient,
                             value: adaptiveAvgPool2dBackward(gradient.value, inputShape: inputShape)) { upstream in
         [adaptiveAvgPool2d(upstream, outputSize: outputSize)]
     }

@@ -15,7 +15,7 @@ extension Variable {
     @_specialize(where Scalar == Double)
     public func sum(alongAxes axes: [Int]? = nil, keepingDimensions: Bool = false) -> Variable {
         let inputShape = shape, kept = keptShape(axes)
-        return differentiableOperation("sum", inputs: [self],
+        return differentiableOperation("sum", input: self,
                                        value: value.sum(alongAxes: axes, keepingDimensions: keepingDimensions)) { gradient in
             [gradient.reshaped(to: kept).expanded(to: inputShape)]
         }
@@ -64,7 +64,7 @@ extension Variable {
         let share = attains / attains.sum(alongAxes: axes, keepingDimensions: true)
         let result = keepingDimensions ? kept : kept.reshaped(to: value.sum(alongAxes: axes).shape)
         let keptShape = kept.shape
-        return differentiableOperation(name, inputs: [self], value: result) { gradient in
+        return differentiableOperation(name, input: self, value: result) { gradient in
             [gradient.reshaped(to: keptShape) * Variable(share)]
         }
     }
@@ -76,7 +76,7 @@ extension Variable {
     public func logSumExp(alongAxes axes: [Int]? = nil, keepingDimensions: Bool = false) -> Variable {
         let kept = keptShape(axes)
         let result = value.logSumExp(alongAxes: axes, keepingDimensions: keepingDimensions)
-        return differentiableOperation("logSumExp", inputs: [self], value: result,
+        return differentiableOperation("logSumExp", input: self, value: result,
                                        savedBytes: (value.count + result.count) * MemoryLayout<Scalar>.stride) { gradient in
             let logTotal = savedOutput(result) { self.logSumExp(alongAxes: axes, keepingDimensions: keepingDimensions) }
             let weights = (self - logTotal.reshaped(to: kept)).exp()

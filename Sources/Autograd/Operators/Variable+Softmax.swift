@@ -7,7 +7,7 @@ extension Variable {
     @_specialize(where Scalar == Double)
     public func softmax(alongAxis axis: Int = -1) -> Variable {
         let result = value.softmax(alongAxis: axis)
-        return differentiableOperation("softmax", inputs: [self], value: result,
+        return differentiableOperation("softmax", input: self, value: result,
                                        savedBytes: result.count * MemoryLayout<Scalar>.stride) { gradient in
             // NOTE: one fused kernel during an ordinary sweep; the composed form, recorded, under
             // `backward(createGraph: true)`.
@@ -23,7 +23,7 @@ extension Variable {
     @_specialize(where Scalar == Double)
     public func logSoftmax(alongAxis axis: Int = -1) -> Variable {
         let result = value.logSoftmax(alongAxis: axis)
-        return differentiableOperation("logSoftmax", inputs: [self], value: result,
+        return differentiableOperation("logSoftmax", input: self, value: result,
                                        savedBytes: result.count * MemoryLayout<Scalar>.stride) { gradient in
             // Recomputed from the input so that a second derivative flows through softmax.
             let probabilities = self.softmax(alongAxis: axis)

@@ -7,7 +7,7 @@ extension Variable {
     @_specialize(where Scalar == Double)
     public func reshaped(to newShape: [Int]) -> Variable {
         let inputShape = shape
-        return differentiableOperation("reshape", inputs: [self], value: value.reshaped(to: newShape)) { gradient in
+        return differentiableOperation("reshape", input: self, value: value.reshaped(to: newShape)) { gradient in
             [gradient.reshaped(to: inputShape)]
         }
     }
@@ -18,7 +18,7 @@ extension Variable {
     public func permuted(_ order: [Int]) -> Variable {
         var inverse = [Int](repeating: 0, count: order.count)
         for (position, axis) in order.enumerated() { inverse[normalizedAxis(axis, rank: rank, op: "permuted")] = position }
-        return differentiableOperation("permute", inputs: [self], value: value.permuted(order)) { gradient in
+        return differentiableOperation("permute", input: self, value: value.permuted(order)) { gradient in
             [gradient.permuted(inverse)]
         }
     }
@@ -27,7 +27,7 @@ extension Variable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func expanded(to newShape: [Int]) -> Variable {
-        differentiableOperation("expand", inputs: [self], value: value.expanded(to: newShape)) { gradient in
+        differentiableOperation("expand", input: self, value: value.expanded(to: newShape)) { gradient in
             [gradient]
         }
     }
@@ -38,7 +38,7 @@ extension Variable {
     @_specialize(where Scalar == Double)
     public func sliced(axis: Int, from start: Int = 0, to end: Int? = nil, by step: Int = 1) -> Variable {
         let inputShape = shape
-        return differentiableOperation("slice", inputs: [self],
+        return differentiableOperation("slice", input: self,
                                        value: value.sliced(axis: axis, from: start, to: end, by: step)) { gradient in
             [gradient.sliceBackward(inputShape: inputShape, axis: axis, from: start, to: end, by: step)]
         }
@@ -51,7 +51,7 @@ extension Variable {
     func sliceBackward(inputShape: [Int], axis: Int, from start: Int, to end: Int?, by step: Int) -> Variable {
         var result = Tensor<Scalar>.zeros(inputShape)
         result.assign(value, into: { $0.sliced(axis: axis, from: start, to: end, by: step) })
-        return differentiableOperation("sliceBackward", inputs: [self], value: result) { gradient in
+        return differentiableOperation("sliceBackward", input: self, value: result) { gradient in
             [gradient.sliced(axis: axis, from: start, to: end, by: step)]
         }
     }

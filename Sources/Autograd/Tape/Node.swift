@@ -43,17 +43,18 @@ public final class Node<Scalar: FloatingPointTensorElement>: @unchecked Sendable
     var lastSweep = 0
     var pendingGradient: Variable<Scalar>?
 
-    /// A recorded operation on `inputs` (the variables its value was computed from).
+    /// A recorded operation on `inputCount` inputs, given by their nodes (`nil` for a constant).
     @inline(__always)
-    init(operation: String, inputs: [Variable<Scalar>], shape: [Int], savedBytes: Int = 0, flops: Int = 0,
+    init(operation: String, inputCount: Int, firstInput: Node?, secondInput: Node?, otherInputs: [Node?] = [],
+         shape: [Int], savedBytes: Int, flops: Int,
          file: StaticString, line: UInt, pullback: @escaping (Variable<Scalar>) -> InputGradients<Scalar>) {
         self.sequenceNumber = nodeCounter.wrappingAdd(1, ordering: .relaxed).newValue
         self.operation = operation
         self.isLeaf = false
-        self.inputCount = inputs.count
-        self.firstInput = inputs.count > 0 ? inputs[0].node : nil
-        self.secondInput = inputs.count > 1 ? inputs[1].node : nil
-        self.otherInputs = inputs.count > 2 ? inputs[2...].map(\.node) : []
+        self.inputCount = inputCount
+        self.firstInput = firstInput
+        self.secondInput = secondInput
+        self.otherInputs = otherInputs
         self.shape = shape
         self.savedBytes = savedBytes
         self.flops = flops

@@ -40,14 +40,92 @@ public func differentiableOperation<Scalar: FloatingPointTensorElement>(
     file: StaticString = #fileID, line: UInt = #line,
     vectorJacobianProduct: @escaping (Variable<Scalar>) -> InputGradients<Scalar>
 ) -> Variable<Scalar> {
+    recordedOperation(name, inputCount: inputs.count, needsGradient: inputs.contains { $0.requiresGradient },
+                      firstInput: inputs.count > 0 ? inputs[0].node : nil,
+                      secondInput: inputs.count > 1 ? inputs[1].node : nil,
+                      otherInputs: inputs.count > 2 ? inputs[2...].map(\.node) : [],
+                      value: value, savedBytes: savedBytes, flops: flops, file: file, line: line,
+                      vectorJacobianProduct: vectorJacobianProduct)
+}
+
+/// Declares a differentiable operation of one input: the same as
+/// `differentiableOperation(_:inputs:value:savedBytes:flops:file:line:vectorJacobianProduct:)`
+/// with `inputs: [input]`, without building an array of inputs (on small tensors, that array and
+/// the copies of variables into it cost as much as the rest of the bookkeeping).
+///
+/// - Parameters:
+///   - name: the op's name in graph dumps, the derivative index and anomaly messages.
+///   - input: the variable `value` was computed from.
+///   - value: the forward result.
+///   - savedBytes: bytes of tensors the VJP keeps alive, shown by the graph dump.
+///   - flops: the forward pass's floating-point operations, shown by the graph dump.
+///   - file: the file where user code called the op, for anomaly messages.
+///   - line: the line of that call.
+///   - vectorJacobianProduct: maps the gradient of the result to the gradient of the input.
+/// - Returns: a variable holding `value`, recorded on the tape when the input needs a gradient
+///   and recording is on; a constant otherwise.
+@inline(__always)
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+public func differentiableOperation<Scalar: FloatingPointTensorElement>(
+    _ name: String, input: Variable<Scalar>, value: Tensor<Scalar>,
+    savedBytes: Int = 0, flops: Int = 0,
+    file: StaticString = #fileID, line: UInt = #line,
+    vectorJacobianProduct: @escaping (Variable<Scalar>) -> InputGradients<Scalar>
+) -> Variable<Scalar> {
+    let node = input.node
+    return recordedOperation(name, inputCount: 1, needsGradient: node != nil, firstInput: node, secondInput: nil,
+                             value: value, savedBytes: savedBytes, flops: flops, file: file, line: line,
+                             vectorJacobianProduct: vectorJacobianProduct)
+}
+
+/// Declares a differentiable operation of two inputs: the same as
+/// `differentiableOperation(_:inputs:value:savedBytes:flops:file:line:vectorJacobianProduct:)`
+/// with `inputs: [first, second]`, without building an array of inputs.
+///
+/// - Parameters:
+///   - name: the op's name in graph dumps, the derivative index and anomaly messages.
+///   - first: the first variable `value` was computed from.
+///   - second: the second one.
+///   - value: the forward result.
+///   - savedBytes: bytes of tensors the VJP keeps alive, shown by the graph dump.
+///   - flops: the forward pass's floating-point operations, shown by the graph dump.
+///   - file: the file where user code called the op, for anomaly messages.
+///   - line: the line of that call.
+///   - vectorJacobianProduct: maps the gradient of the result to the gradients of the two inputs.
+/// - Returns: a variable holding `value`, recorded on the tape when an input needs a gradient
+///   and recording is on; a constant otherwise.
+@inline(__always)
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+public func differentiableOperation<Scalar: FloatingPointTensorElement>(
+    _ name: String, inputs first: Variable<Scalar>, _ second: Variable<Scalar>, value: Tensor<Scalar>,
+    savedBytes: Int = 0, flops: Int = 0,
+    file: StaticString = #fileID, line: UInt = #line,
+    vectorJacobianProduct: @escaping (Variable<Scalar>) -> InputGradients<Scalar>
+) -> Variable<Scalar> {
+    let firstNode = first.node, secondNode = second.node
+    return recordedOperation(name, inputCount: 2, needsGradient: firstNode != nil || secondNode != nil,
+                             firstInput: firstNode, secondInput: secondNode,
+                             value: value, savedBytes: savedBytes, flops: flops, file: file, line: line,
+                             vectorJacobianProduct: vectorJacobianProduct)
+}
+
+/// The one place a node is recorded: checks the value in anomaly mode, and records a node when
+/// recording is on and an input needs a gradient.
+@inline(__always)
+func recordedOperation<Scalar: FloatingPointTensorElement>(
+    _ name: String, inputCount: Int, needsGradient: Bool,
+    firstInput: Node<Scalar>?, secondInput: Node<Scalar>?, otherInputs: @autoclosure () -> [Node<Scalar>?] = [],
+    value: Tensor<Scalar>, savedBytes: Int, flops: Int, file: StaticString, line: UInt,
+    vectorJacobianProduct: @escaping (Variable<Scalar>) -> InputGradients<Scalar>
+) -> Variable<Scalar> {
     let settings = GradientMode.settings
     if settings.isDetectingAnomalies { checkFinite(value, operation: name, pass: "forward", file: file, line: line) }
-    guard settings.isRecording, inputs.contains(where: { $0.requiresGradient }) else {
-        return Variable(value: value, node: nil)
-    }
-    let node = Node(operation: name, inputs: inputs, shape: value.shape,
-                    savedBytes: savedBytes, flops: flops, file: file, line: line,
-                    pullback: vectorJacobianProduct)
+    guard settings.isRecording, needsGradient else { return Variable(value: value, node: nil) }
+    let node = Node(operation: name, inputCount: inputCount, firstInput: firstInput, secondInput: secondInput,
+                    otherInputs: otherInputs(), shape: value.shape, savedBytes: savedBytes, flops: flops,
+                    file: file, line: line, pullback: vectorJacobianProduct)
     return Variable(value: value, node: node)
 }
 
