@@ -1,5 +1,5 @@
 import Testing
-import Tensor
+@testable import Tensor
 
 @Suite struct BufferCacheTests {
     @Test func sizeClassesRoundUpByAtMostAQuarterAndIndexOneToOne() {
@@ -25,5 +25,42 @@ import Tensor
         for _ in 0..<10 { _ = Tensor<Float>.zeros([12_345]) }
         let after = BufferCache.shared.statistics
         #expect(after.hits - before.hits >= 9)
+    }
+}
+
+@Suite struct TensorStorageTests {
+    /// The bytes a tensor's storage holds from the buffer cache (0 when its elements live in
+    /// the storage object).
+    func cachedBytes<Scalar>(_ tensor: Tensor<Scalar>) -> Int {
+        tensor.storage.withUnsafeMutablePointerToHeader { $0.pointee.cachedBytes }
+    }
+
+    @Test func smallBuffersLiveInTheStorageObjectAndLargeOnesInTheCache() {
+        let limit = TensorStorage<Float>.inlineByteLimit / MemoryLayout<Float>.stride
+        for count in [0, 1, 7, limit] {
+            let tensor = Tensor<Float>(shape: [count], scalars: (0..<count).map { Float($0) })
+            #expect(cachedBytes(tensor) == 0, "\(count) floats")
+            #expect(tensor.scalars == (0..<count).map { Float($0) })
+            // The elements follow the header inside the object.
+            let object = UInt(bitPattern: Unmanaged.passUnretained(tensor.storage).toOpaque())
+            let elements = UInt(bitPattern: tensor.storage.base)
+            #expect(elements > object && elements < object + 128)
+        }
+        for count in [limit + 1, 12_345] {
+            let tensor = Tensor<Float>(shape: [count], scalars: (0..<count).map { Float($0) })
+            #expect(cachedBytes(tensor) >= count * 4, "\(count) floats")
+            #expect(tensor.scalars == (0..<count).map { Float($0) })
+        }
+        let doubles = Tensor<Double>.ones([TensorStorage<Double>.inlineByteLimit / 8 + 1])
+        #expect(cachedBytes(doubles) > 0)
+        #expect(doubles.sum().scalar == Double(doubles.count))
+    }
+
+    @Test func aWriteToASharedSmallBufferCopiesIt() {
+        let original = Tensor<Double>([1, 2, 3])
+        var copy = original
+        copy[1] = 20
+        #expect(original.scalars == [1, 2, 3])
+        #expect(copy.scalars == [1, 20, 3])
     }
 }

@@ -33,7 +33,7 @@ public struct Tensor<Scalar: TensorElement>: @unchecked Sendable {
     public init(uninitializedShape shape: [Int]) {
         precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in shape \(shape)")
         let count = shape.reduce(1, *)
-        self.init(storage: TensorStorage(uninitializedCount: count), shape: shape,
+        self.init(storage: TensorStorage.uninitialized(count: count), shape: shape,
                   strides: Tensor.contiguousStrides(for: shape), offset: 0)
     }
 
@@ -43,7 +43,7 @@ public struct Tensor<Scalar: TensorElement>: @unchecked Sendable {
     @inline(__always)
     init<Other>(uninitializedLike layout: Tensor<Other>) {
         if layout.hasRowMajorStrides {
-            self.init(storage: TensorStorage(uninitializedCount: layout.count), shape: layout.shape,
+            self.init(storage: TensorStorage.uninitialized(count: layout.count), shape: layout.shape,
                       strides: layout.strides, offset: 0)
         } else {
             self.init(uninitializedShape: layout.shape)

@@ -3,29 +3,46 @@
 /// Tensors are values: mutation goes through `Tensor.ensureUniqueStorage()`, which copies the
 /// buffer when anyone else holds it (copy-on-write), so a tensor saved for a backward pass can
 /// never change behind the tape's back.
-public final class TensorStorage<Element: TensorElement>: @unchecked Sendable {
+///
+/// Small buffers live in the storage object itself, after its header: one allocation per tensor
+/// instead of two, and no trip through the buffer cache's lock (a tape of small tensors makes
+/// several per op). Larger ones come from `BufferCache`, which keeps their pages mapped.
+public final class TensorStorage<Element: TensorElement>:
+    ManagedBuffer<(base: UnsafeMutablePointer<Element>, count: Int, cachedBytes: Int), Element>,
+    @unchecked Sendable
+{
+    /// Buffers up to this many bytes are held in the object; larger ones in the buffer cache.
+    static var inlineByteLimit: Int { 1024 }
+
     /// The first element of the buffer.
-    public let base: UnsafeMutablePointer<Element>
+    // Read through a pointer to the header: `header.base` would be a dynamically checked access
+    // to a class's stored property, on every kernel call.
+    @inline(__always)
+    public var base: UnsafeMutablePointer<Element> { withUnsafeMutablePointerToHeader { $0.pointee.base } }
+
     /// The number of elements the buffer holds.
-    public let count: Int
-    private let capacityBytes: Int
+    public var count: Int { withUnsafeMutablePointerToHeader { $0.pointee.count } }
 
     /// Uninitialized storage for `count` elements. Element types are trivial, so no
     /// initialization is needed before writing.
-    init(uninitializedCount count: Int) {
-        let (raw, capacity) = BufferCache.shared.allocate(
-            byteCount: max(count, 1) * MemoryLayout<Element>.stride)
-        self.base = raw.bindMemory(to: Element.self, capacity: max(count, 1))
-        self.count = count
-        self.capacityBytes = capacity
-    }
-
-    convenience init(repeating value: Element, count: Int) {
-        self.init(uninitializedCount: count)
-        base.initialize(repeating: value, count: count)
+    @inline(__always)
+    static func uninitialized(count: Int) -> TensorStorage {
+        let byteCount = Swift.max(count, 1) * MemoryLayout<Element>.stride
+        if byteCount <= inlineByteLimit {
+            let buffer = create(minimumCapacity: Swift.max(count, 1)) { buffer in
+                (base: buffer.withUnsafeMutablePointerToElements { $0 }, count: count, cachedBytes: 0)
+            }
+            return unsafeDowncast(buffer, to: TensorStorage.self)
+        }
+        let (raw, capacity) = BufferCache.shared.allocate(byteCount: byteCount)
+        let buffer = create(minimumCapacity: 0) { _ in
+            (base: raw.bindMemory(to: Element.self, capacity: Swift.max(count, 1)), count: count, cachedBytes: capacity)
+        }
+        return unsafeDowncast(buffer, to: TensorStorage.self)
     }
 
     deinit {
-        BufferCache.shared.deallocate(UnsafeMutableRawPointer(base), capacity: capacityBytes)
+        let (base, _, cachedBytes) = withUnsafeMutablePointerToHeader { $0.pointee }
+        if cachedBytes > 0 { BufferCache.shared.deallocate(UnsafeMutableRawPointer(base), capacity: cachedBytes) }
     }
 }

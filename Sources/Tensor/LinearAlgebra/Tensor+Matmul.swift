@@ -31,7 +31,7 @@ public func matmul<Scalar: FloatingPointTensorElement>(_ a: Tensor<Scalar>, _ b:
        let rightLayout = BLASMatrixLayout(rows: b.shape[0], columns: b.shape[1],
                                           rowStride: b.strides[0], columnStride: b.strides[1]) {
         let m = a.shape[0], k = a.shape[1], n = b.shape[1]
-        let result = Tensor<Scalar>(storage: TensorStorage(uninitializedCount: m * n), shape: [m, n],
+        let result = Tensor<Scalar>(storage: TensorStorage.uninitialized(count: m * n), shape: [m, n],
                                     strides: [n, 1], offset: 0)
         if m > 0 && n > 0 {
             runGEMMs(GEMMSplit(products: 1, rows: m, columns: n, depth: k), k: k,
