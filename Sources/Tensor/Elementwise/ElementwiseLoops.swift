@@ -47,6 +47,19 @@ public func applying<Left, Right, Result: TensorElement>(
     _ lhs: Tensor<Left>, _ rhs: Tensor<Right>, op: StaticString,
     _ kernel: BinaryRowKernel<Left, Right, Result>
 ) -> Tensor<Result> {
+    // The common case, on its own path: operands of one shape, both contiguous, read in place
+    // (the general path below copies both layouts; on small tensors that is most of the work).
+    if lhs.shape == rhs.shape && lhs.isContiguous && rhs.isContiguous {
+        let result = lhs.hasRowMajorStrides ? Tensor<Result>(uninitializedLike: lhs) : Tensor<Result>(uninitializedLike: rhs)
+        let destination = result.storage.base
+        let leftStart = UnsafePointer(lhs.storage.base) + lhs.offset
+        let rightStart = UnsafePointer(rhs.storage.base) + rhs.offset
+        parallelChunks(count: result.count, grain: elementwiseGrain) { range in
+            kernel(leftStart + range.lowerBound, 1, rightStart + range.lowerBound, 1,
+                   destination + range.lowerBound, range.count)
+        }
+        return result
+    }
     let shape = lhs.shape == rhs.shape ? lhs.shape : broadcastShape(lhs.shape, rhs.shape, op: op)
     let left = lhs.shape == shape ? lhs : lhs.expanded(to: shape)
     let right = rhs.shape == shape ? rhs : rhs.expanded(to: shape)

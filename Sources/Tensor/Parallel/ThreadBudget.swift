@@ -37,8 +37,19 @@ public enum ThreadBudget {
 ///   - count: the number of items.
 ///   - grain: the fewest items worth a chunk of their own.
 ///   - body: receives a half-open range of items; ranges never overlap.
+@inline(__always)
 public func parallelChunks(count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
-    guard count > 0 else { return }
+    // One chunk runs here, inlined into the kernel's caller (the small tensors of a tape).
+    if count <= grain {
+        if count > 0 { body(0..<count) }
+        return
+    }
+    parallelChunksAcrossThreads(count: count, grain: grain, body)
+}
+
+/// `parallelChunks` for more than one chunk.
+@usableFromInline
+func parallelChunksAcrossThreads(count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
     let chunkSize = max(grain, 1)
     let chunks = (count + chunkSize - 1) / chunkSize
     let threads = min(ThreadBudget.count, chunks)
