@@ -29,6 +29,15 @@ public struct Tensor<Scalar: TensorElement>: @unchecked Sendable {
         self.offset = offset
     }
 
+    /// A tensor over a layout already known to be valid (kernels' results): no checks.
+    @inline(__always)
+    init(uncheckedStorage storage: TensorStorage<Scalar>, shape: [Int], strides: [Int], offset: Int) {
+        self.storage = storage
+        self.shape = shape
+        self.strides = strides
+        self.offset = offset
+    }
+
     /// A contiguous tensor whose elements are not yet written. Kernels use it for their results.
     public init(uninitializedShape shape: [Int]) {
         precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in shape \(shape)")
@@ -43,11 +52,18 @@ public struct Tensor<Scalar: TensorElement>: @unchecked Sendable {
     @inline(__always)
     init<Other>(uninitializedLike layout: Tensor<Other>) {
         if layout.hasRowMajorStrides {
-            self.init(storage: TensorStorage.uninitialized(count: layout.count), shape: layout.shape,
-                      strides: layout.strides, offset: 0)
+            self.init(rowMajorLike: layout)
         } else {
             self.init(uninitializedShape: layout.shape)
         }
+    }
+
+    /// A tensor with the shape and strides arrays of `layout`, which has row-major strides, and
+    /// fresh storage whose elements are not yet written.
+    @inline(__always)
+    init<Other>(rowMajorLike layout: Tensor<Other>) {
+        self.init(uncheckedStorage: TensorStorage.uninitialized(count: layout.count), shape: layout.shape,
+                  strides: layout.strides, offset: 0)
     }
 
     /// A contiguous tensor from row-major scalars; their number must equal the shape's product.

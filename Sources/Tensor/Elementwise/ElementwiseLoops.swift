@@ -20,10 +20,11 @@ extension Tensor {
     /// A new contiguous tensor of this shape, computed row by row by `kernel`.
     @inline(__always)
     public func applying<Result: TensorElement>(_ kernel: UnaryRowKernel<Scalar, Result>) -> Tensor<Result> {
-        let result = Tensor<Result>(uninitializedLike: self)
+        let rowMajor = hasRowMajorStrides
+        let result = rowMajor ? Tensor<Result>(rowMajorLike: self) : Tensor<Result>(uninitializedShape: shape)
         let destination = result.storage.base
         let source = UnsafePointer(storage.base)
-        if isContiguous {
+        if rowMajor || isContiguous {
             let start = source + offset
             parallelChunks(count: count, grain: elementwiseGrain) { range in
                 kernel(start + range.lowerBound, 1, destination + range.lowerBound, range.count)
@@ -47,10 +48,11 @@ public func applying<Left, Right, Result: TensorElement>(
     _ lhs: Tensor<Left>, _ rhs: Tensor<Right>, op: StaticString,
     _ kernel: BinaryRowKernel<Left, Right, Result>
 ) -> Tensor<Result> {
-    // The common case, on its own path: operands of one shape, both contiguous, read in place
-    // (the general path below copies both layouts; on small tensors that is most of the work).
-    if lhs.shape == rhs.shape && lhs.isContiguous && rhs.isContiguous {
-        let result = lhs.hasRowMajorStrides ? Tensor<Result>(uninitializedLike: lhs) : Tensor<Result>(uninitializedLike: rhs)
+    // The common case, on its own path: operands of one shape, both with row-major strides, read
+    // in place (the general path below copies both layouts; on small tensors that is most of
+    // the work).
+    if lhs.shape == rhs.shape && lhs.hasRowMajorStrides && rhs.hasRowMajorStrides {
+        let result = Tensor<Result>(rowMajorLike: lhs)
         let destination = result.storage.base
         let leftStart = UnsafePointer(lhs.storage.base) + lhs.offset
         let rightStart = UnsafePointer(rhs.storage.base) + rhs.offset
