@@ -9,7 +9,7 @@
 @_specialize(where Scalar == Double)
 public func gradientReversal<Scalar>(_ input: Variable<Scalar>, scale: Scalar) -> Variable<Scalar> {
     differentiableOperation("gradientReversal", input: input, value: input.value) { gradient in
-        [gradient * -scale]
+        InputGradients(gradient * -scale)
     }
 }
 
@@ -25,6 +25,6 @@ public func straightThrough<Scalar>(
     precondition(value.shape == input.shape,
                  "straightThrough: the function changed the shape \(input.shape) to \(value.shape)")
     return differentiableOperation("straightThrough", input: input, value: value) { gradient in
-        [gradient]
+        InputGradients(gradient)
     }
 }

@@ -7,7 +7,7 @@ extension Variable {
     @_specialize(where Scalar == Double)
     public static func + (lhs: Variable, rhs: Variable) -> Variable {
         differentiableOperation("add", inputs: lhs, rhs, value: lhs.value + rhs.value) { gradient in
-            [gradient, gradient]
+            InputGradients(gradient, gradient)
         }
     }
 
@@ -16,7 +16,7 @@ extension Variable {
     @_specialize(where Scalar == Double)
     public static func - (lhs: Variable, rhs: Variable) -> Variable {
         differentiableOperation("subtract", inputs: lhs, rhs, value: lhs.value - rhs.value) { gradient in
-            [gradient, rhs.requiresGradient ? -gradient : nil]
+            InputGradients(gradient, rhs.requiresGradient ? -gradient : nil)
         }
     }
 
@@ -26,7 +26,7 @@ extension Variable {
     public static func * (lhs: Variable, rhs: Variable) -> Variable {
         differentiableOperation("multiply", inputs: lhs, rhs, value: lhs.value * rhs.value,
                                 savedBytes: savedBytes(lhs, rhs)) { gradient in
-            [lhs.requiresGradient ? gradient * rhs : nil, rhs.requiresGradient ? gradient * lhs : nil]
+            InputGradients(lhs.requiresGradient ? gradient * rhs : nil, rhs.requiresGradient ? gradient * lhs : nil)
         }
     }
 
@@ -36,8 +36,8 @@ extension Variable {
     public static func / (lhs: Variable, rhs: Variable) -> Variable {
         differentiableOperation("divide", inputs: lhs, rhs, value: lhs.value / rhs.value,
                                 savedBytes: savedBytes(lhs, rhs)) { gradient in
-            [lhs.requiresGradient ? gradient / rhs : nil,
-             rhs.requiresGradient ? -(gradient * lhs) / (rhs * rhs) : nil]
+            InputGradients(lhs.requiresGradient ? gradient / rhs : nil,
+                           rhs.requiresGradient ? -(gradient * lhs) / (rhs * rhs) : nil)
         }
     }
 
@@ -45,7 +45,7 @@ extension Variable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public static prefix func - (operand: Variable) -> Variable {
-        differentiableOperation("negate", input: operand, value: -operand.value) { gradient in [-gradient] }
+        differentiableOperation("negate", input: operand, value: -operand.value) { gradient in InputGradients(-gradient) }
     }
 
     // Scalar operands are constants, applied inside the kernel (no rank-0 tensor to broadcast).
@@ -54,7 +54,7 @@ extension Variable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public static func + (lhs: Variable, rhs: Scalar) -> Variable {
-        differentiableOperation("addScalar", input: lhs, value: lhs.value + rhs) { gradient in [gradient] }
+        differentiableOperation("addScalar", input: lhs, value: lhs.value + rhs) { gradient in InputGradients(gradient) }
     }
     /// `a − c`; VJP `g`.
     @_specialize(where Scalar == Float)
@@ -64,13 +64,13 @@ extension Variable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public static func * (lhs: Variable, rhs: Scalar) -> Variable {
-        differentiableOperation("multiplyScalar", input: lhs, value: lhs.value * rhs) { gradient in [gradient * rhs] }
+        differentiableOperation("multiplyScalar", input: lhs, value: lhs.value * rhs) { gradient in InputGradients(gradient * rhs) }
     }
     /// `a / c`; VJP `g / c`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public static func / (lhs: Variable, rhs: Scalar) -> Variable {
-        differentiableOperation("divideByScalar", input: lhs, value: lhs.value / rhs) { gradient in [gradient / rhs] }
+        differentiableOperation("divideByScalar", input: lhs, value: lhs.value / rhs) { gradient in InputGradients(gradient / rhs) }
     }
     /// `c + a`; VJP `g`.
     @_specialize(where Scalar == Float)
@@ -80,7 +80,7 @@ extension Variable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public static func - (lhs: Scalar, rhs: Variable) -> Variable {
-        differentiableOperation("subtractFromScalar", input: rhs, value: lhs - rhs.value) { gradient in [-gradient] }
+        differentiableOperation("subtractFromScalar", input: rhs, value: lhs - rhs.value) { gradient in InputGradients(-gradient) }
     }
     /// `c · a`; VJP `g · c`.
     @_specialize(where Scalar == Float)
@@ -91,7 +91,7 @@ extension Variable {
     @_specialize(where Scalar == Double)
     public static func / (lhs: Scalar, rhs: Variable) -> Variable {
         differentiableOperation("divideScalar", input: rhs, value: lhs / rhs.value) { gradient in
-            [-(gradient * lhs) / (rhs * rhs)]
+            InputGradients(-(gradient * lhs) / (rhs * rhs))
         }
     }
 }

@@ -45,8 +45,8 @@ func convolution<Scalar>(_ input: Variable<Scalar>, _ weight: Variable<Scalar>, 
     let flops = 2 * value.count * weight.count / Swift.max(weight.shape[0], 1)
     return differentiableOperation("conv2d", inputs: input, weight, value: value,
                                    savedBytes: savedBytes(input, weight), flops: flops) { gradient in
-        [input.requiresGradient ? convolutionInputGradient(gradient, weight, inputShape: input.shape, s) : nil,
-         weight.requiresGradient ? convolutionWeightGradient(gradient, input, weightShape: weight.shape, s) : nil]
+        InputGradients(input.requiresGradient ? convolutionInputGradient(gradient, weight, inputShape: input.shape, s) : nil,
+                       weight.requiresGradient ? convolutionWeightGradient(gradient, input, weightShape: weight.shape, s) : nil)
     }
 }
 
@@ -58,8 +58,8 @@ func convolutionInputGradient<Scalar>(
     let value = conv2dBackwardInput(gradient.value, weight: weight.value, inputShape: inputShape,
                                     stride: s.stride, padding: s.padding, dilation: s.dilation, groups: s.groups)
     return differentiableOperation("conv2dBackwardInput", inputs: gradient, weight, value: value) { upstream in
-        [gradient.requiresGradient ? convolution(upstream, weight, s) : nil,
-         weight.requiresGradient ? convolutionWeightGradient(gradient, upstream, weightShape: weight.shape, s) : nil]
+        InputGradients(gradient.requiresGradient ? convolution(upstream, weight, s) : nil,
+                       weight.requiresGradient ? convolutionWeightGradient(gradient, upstream, weightShape: weight.shape, s) : nil)
     }
 }
 
@@ -71,7 +71,7 @@ func convolutionWeightGradient<Scalar>(
     let value = conv2dBackwardWeight(gradient.value, input: input.value, weightShape: weightShape,
                                      stride: s.stride, padding: s.padding, dilation: s.dilation, groups: s.groups)
     return differentiableOperation("conv2dBackwardWeight", inputs: gradient, input, value: value) { upstream in
-        [gradient.requiresGradient ? convolution(input, upstream, s) : nil,
-         input.requiresGradient ? convolutionInputGradient(gradient, upstream, inputShape: input.shape, s) : nil]
+        InputGradients(gradient.requiresGradient ? convolution(input, upstream, s) : nil,
+                       input.requiresGradient ? convolutionInputGradient(gradient, upstream, inputShape: input.shape, s) : nil)
     }
 }

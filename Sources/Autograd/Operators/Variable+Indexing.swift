@@ -8,7 +8,7 @@ extension Variable {
         let inputShape = shape
         return differentiableOperation("gather", input: self, value: value.gathering(alongAxis: axis, indices: indices),
                                        savedBytes: indices.count * MemoryLayout<Int>.stride) { gradient in
-            [Variable.scatteringAdd(gradient, alongAxis: axis, indices: indices, shape: inputShape)]
+            InputGradients(Variable.scatteringAdd(gradient, alongAxis: axis, indices: indices, shape: inputShape))
         }
     }
 
@@ -18,7 +18,7 @@ extension Variable {
     public static func scatteringAdd(_ source: Variable, alongAxis axis: Int, indices: Tensor<Int>, shape: [Int]) -> Variable {
         differentiableOperation("scatterAdd", input: source,
                                 value: Tensor.scatteringAdd(source.value, alongAxis: axis, indices: indices, shape: shape)) { gradient in
-            [gradient.gathering(alongAxis: axis, indices: indices)]
+            InputGradients(gradient.gathering(alongAxis: axis, indices: indices))
         }
     }
 

@@ -14,7 +14,7 @@ extension Variable {
     public func exp() -> Variable {
         let result = value.exp()
         return differentiableOperation("exp", input: self, value: result, savedBytes: result.count * MemoryLayout<Scalar>.stride) { gradient in
-            [gradient * savedOutput(result) { self.exp() }]
+            InputGradients(gradient * savedOutput(result) { self.exp() })
         }
     }
 
@@ -23,7 +23,7 @@ extension Variable {
     @_specialize(where Scalar == Double)
     public func log() -> Variable {
         differentiableOperation("log", input: self, value: value.log(), savedBytes: count * MemoryLayout<Scalar>.stride) { gradient in
-            [gradient / self]
+            InputGradients(gradient / self)
         }
     }
 
@@ -31,7 +31,7 @@ extension Variable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func log1p() -> Variable {
-        differentiableOperation("log1p", input: self, value: value.log1p()) { gradient in [gradient / (self + 1)] }
+        differentiableOperation("log1p", input: self, value: value.log1p()) { gradient in InputGradients(gradient / (self + 1)) }
     }
 
     /// `√x`; VJP `g / (2√x)`.
@@ -40,7 +40,7 @@ extension Variable {
     public func sqrt() -> Variable {
         let result = value.sqrt()
         return differentiableOperation("sqrt", input: self, value: result) { gradient in
-            [gradient / (savedOutput(result) { self.sqrt() } * 2)]
+            InputGradients(gradient / (savedOutput(result) { self.sqrt() } * 2))
         }
     }
 
@@ -51,7 +51,7 @@ extension Variable {
         let result = value.rsqrt()
         return differentiableOperation("rsqrt", input: self, value: result) { gradient in
             let output = savedOutput(result) { self.rsqrt() }
-            return [gradient * output * output * output * -0.5]
+            return InputGradients(gradient * output * output * output * -0.5)
         }
     }
 
@@ -59,7 +59,7 @@ extension Variable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func square() -> Variable {
-        differentiableOperation("square", input: self, value: value.square()) { gradient in [gradient * self * 2] }
+        differentiableOperation("square", input: self, value: value.square()) { gradient in InputGradients(gradient * self * 2) }
     }
 
     /// `|x|`; VJP `g · sign(x)` (0 at 0).
@@ -67,7 +67,7 @@ extension Variable {
     @_specialize(where Scalar == Double)
     public func abs() -> Variable {
         differentiableOperation("abs", input: self, value: value.abs()) { gradient in
-            [gradient * Variable(self.value.sign())]
+            InputGradients(gradient * Variable(self.value.sign()))
         }
     }
 
@@ -75,14 +75,14 @@ extension Variable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func sin() -> Variable {
-        differentiableOperation("sin", input: self, value: value.sin()) { gradient in [gradient * self.cos()] }
+        differentiableOperation("sin", input: self, value: value.sin()) { gradient in InputGradients(gradient * self.cos()) }
     }
 
     /// `cos x`; VJP `−g · sin x`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func cos() -> Variable {
-        differentiableOperation("cos", input: self, value: value.cos()) { gradient in [-(gradient * self.sin())] }
+        differentiableOperation("cos", input: self, value: value.cos()) { gradient in InputGradients(-(gradient * self.sin())) }
     }
 
     /// `tanh x`; VJP `g · (1 − tanh² x)`.
@@ -94,9 +94,9 @@ extension Variable {
             // Outside `createGraph`, one fused pass with the same values.
             if GradientMode.isEnabled {
                 let output = self.tanh()
-                return [gradient * (1 - output * output)]
+                return InputGradients(gradient * (1 - output * output))
             }
-            return [Variable(tanhGradient(gradient.value, output: result))]
+            return InputGradients(Variable(tanhGradient(gradient.value, output: result)))
         }
     }
 
@@ -109,9 +109,9 @@ extension Variable {
             // Outside `createGraph`, one fused pass with the same values.
             if GradientMode.isEnabled {
                 let output = self.sigmoid()
-                return [gradient * output * (1 - output)]
+                return InputGradients(gradient * output * (1 - output))
             }
-            return [Variable(sigmoidGradient(gradient.value, output: result))]
+            return InputGradients(Variable(sigmoidGradient(gradient.value, output: result)))
         }
     }
 
@@ -124,8 +124,8 @@ extension Variable {
             // NOTE: a fused kernel outside `createGraph` (compare, convert and multiply took three
             // passes); `[y > 0]` equals `[x > 0]`, so only the output is kept.
             GradientMode.isEnabled
-                ? [gradient * Variable.constant(result .> 0)]
-                : [Variable(reluGradient(gradient.value, output: result))]
+                ? InputGradients(gradient * Variable.constant(result .> 0))
+                : InputGradients(Variable(reluGradient(gradient.value, output: result)))
         }
     }
 
@@ -135,7 +135,7 @@ extension Variable {
     public func leakyRelu(slope: Scalar = 0.01) -> Variable {
         differentiableOperation("leakyRelu", input: self, value: value.leakyRelu(slope: slope)) { gradient in
             let positive = Tensor<Scalar>(converting: self.value .> 0)
-            return [gradient * Variable(positive * (1 - slope) + slope)]
+            return InputGradients(gradient * Variable(positive * (1 - slope) + slope))
         }
     }
 
@@ -144,7 +144,7 @@ extension Variable {
     @_specialize(where Scalar == Double)
     public func erf() -> Variable {
         differentiableOperation("erf", input: self, value: value.erf()) { gradient in
-            [gradient * (-(self * self)).exp() * Scalar(2 / Double.pi.squareRoot())]
+            InputGradients(gradient * (-(self * self)).exp() * Scalar(2 / Double.pi.squareRoot()))
         }
     }
 
@@ -172,18 +172,18 @@ extension Variable {
             // NOTE: fused (one pass over x and g) during an ordinary sweep; the composed form,
             // recorded, under `backward(createGraph: true)` so that GELU can be differentiated twice.
             guard GradientMode.isEnabled else {
-                return [Variable(self.value.geluDerivative(times: gradient.value, approximate: approximate))]
+                return InputGradients(Variable(self.value.geluDerivative(times: gradient.value, approximate: approximate)))
             }
             switch approximate {
             case .exact:
                 let cumulative = ((self * Scalar(1 / 2.0.squareRoot())).erf() + 1) * 0.5
                 let density = (self * self * -0.5).exp() * Scalar(1 / (2 * Double.pi).squareRoot())
-                return [gradient * (cumulative + self * density)]
+                return InputGradients(gradient * (cumulative + self * density))
             case .tanh:
                 let scale = Scalar((2 / Double.pi).squareRoot())
                 let s = (((self * self * Scalar(0.044_715) + 1) * self * scale).tanh() + 1) * 0.5
                 let slope = (self * self * Scalar(3 * 0.044_715) + 1) * scale
-                return [gradient * (s + self * s * (1 - s) * slope * 2)]
+                return InputGradients(gradient * (s + self * s * (1 - s) * slope * 2))
             }
         }
     }
@@ -193,7 +193,7 @@ extension Variable {
     @_specialize(where Scalar == Double)
     public func softplus() -> Variable {
         differentiableOperation("softplus", input: self, value: value.softplus()) { gradient in
-            [gradient * self.sigmoid()]
+            InputGradients(gradient * self.sigmoid())
         }
     }
 
@@ -207,7 +207,7 @@ extension Variable {
     @_specialize(where Scalar == Double)
     public func raised(to exponent: Scalar) -> Variable {
         differentiableOperation("powScalar", input: self, value: Tensor.pow(value, exponent)) { gradient in
-            [gradient * self.raised(to: exponent - 1) * exponent]
+            InputGradients(gradient * self.raised(to: exponent - 1) * exponent)
         }
     }
 
@@ -219,7 +219,7 @@ extension Variable {
             var inside = Tensor<Bool>(repeating: true, shape: self.shape)
             if let lower { inside = inside .& (self.value .>= lower) }
             if let upper { inside = inside .& (self.value .<= upper) }
-            return [gradient * Variable.constant(inside)]
+            return InputGradients(gradient * Variable.constant(inside))
         }
     }
 
@@ -230,8 +230,8 @@ extension Variable {
         let result = Tensor.pow(base.value, exponent.value)
         return differentiableOperation("pow", inputs: base, exponent, value: result) { gradient in
             let output = savedOutput(result) { Variable.pow(base, exponent) }
-            return [base.requiresGradient ? gradient * exponent * Variable.pow(base, exponent - 1) : nil,
-                    exponent.requiresGradient ? gradient * output * base.log() : nil]
+            return InputGradients(base.requiresGradient ? gradient * exponent * Variable.pow(base, exponent - 1) : nil,
+                                  exponent.requiresGradient ? gradient * output * base.log() : nil)
         }
     }
 
@@ -261,8 +261,8 @@ extension Variable {
     private static func select(_ mask: Tensor<Bool>, _ lhs: Variable, _ rhs: Variable, name: String) -> Variable {
         differentiableOperation(name, inputs: lhs, rhs, value: Tensor.where(mask, lhs.value, rhs.value)) { gradient in
             let chosen = constant(mask)
-            return [lhs.requiresGradient ? gradient * chosen : nil,
-                    rhs.requiresGradient ? gradient * (1 - chosen) : nil]
+            return InputGradients(lhs.requiresGradient ? gradient * chosen : nil,
+                                  rhs.requiresGradient ? gradient * (1 - chosen) : nil)
         }
     }
 }

@@ -18,8 +18,8 @@ public func matmul<Scalar>(_ lhs: Variable<Scalar>, _ rhs: Variable<Scalar>) -> 
     let flops = 2 * value.count * lhs.shape[lhs.rank - 1]
     return differentiableOperation("matmul", inputs: lhs, rhs, value: value,
                                    savedBytes: savedBytes(lhs, rhs), flops: flops) { gradient in
-        [lhs.requiresGradient ? matmul(gradient, rhs.transposed()) : nil,
-         rhs.requiresGradient ? rightGradient(lhs, gradient, rank: rhs.rank) : nil]
+        InputGradients(lhs.requiresGradient ? matmul(gradient, rhs.transposed()) : nil,
+                       rhs.requiresGradient ? rightGradient(lhs, gradient, rank: rhs.rank) : nil)
     }
 }
 

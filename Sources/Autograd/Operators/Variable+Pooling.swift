@@ -21,7 +21,7 @@ public func maxPool2d<Scalar>(
         let flatGradient = gradient.reshaped(to: [batch, channels, -1])
         let scattered = Variable.scatteringAdd(flatGradient, alongAxis: 2, indices: flatIndices,
                                                shape: [batch, channels, inputShape[2] * inputShape[3]])
-        return [scattered.reshaped(to: inputShape)]
+        return InputGradients(scattered.reshaped(to: inputShape))
     }
 }
 
@@ -37,8 +37,8 @@ public func avgPool2d<Scalar>(
                           countIncludesPadding: countIncludesPadding, ceilMode: ceilMode)
     let inputShape = input.shape
     return differentiableOperation("avgPool2d", input: input, value: value) { gradient in
-        [averagePoolingGradient(gradient, inputShape: inputShape, kernelSize: kernelSize, stride: stride,
-                                padding: padding, countIncludesPadding: countIncludesPadding, ceilMode: ceilMode)]
+        InputGradients(averagePoolingGradient(gradient, inputShape: inputShape, kernelSize: kernelSize, stride: stride,
+                                              padding: padding, countIncludesPadding: countIncludesPadding, ceilMode: ceilMode))
     }
 }
 
@@ -51,8 +51,8 @@ func averagePoolingGradient<Scalar>(
     let value = avgPool2dBackward(gradient.value, inputShape: inputShape, kernelSize: kernelSize, stride: stride,
                                   padding: padding, countIncludesPadding: countIncludesPadding, ceilMode: ceilMode)
     return differentiableOperation("avgPool2dBackward", input: gradient, value: value) { upstream in
-        [avgPool2d(upstream, kernelSize: kernelSize, stride: stride, padding: padding,
-                   countIncludesPadding: countIncludesPadding, ceilMode: ceilMode)]
+        InputGradients(avgPool2d(upstream, kernelSize: kernelSize, stride: stride, padding: padding,
+                                 countIncludesPadding: countIncludesPadding, ceilMode: ceilMode))
     }
 }
 
@@ -63,7 +63,7 @@ public func adaptiveAvgPool2d<Scalar>(_ input: Variable<Scalar>, outputSize: Spa
     let inputShape = input.shape
     return differentiableOperation("adaptiveAvgPool2d", input: input,
                                    value: adaptiveAvgPool2d(input.value, outputSize: outputSize)) { gradient in
-        [adaptiveAveragePoolingGradient(gradient, inputShape: inputShape, outputSize: outputSize)]
+        InputGradients(adaptiveAveragePoolingGradient(gradient, inputShape: inputShape, outputSize: outputSize))
     }
 }
 
@@ -72,6 +72,6 @@ public func adaptiveAvgPool2d<Scalar>(_ input: Variable<Scalar>, outputSize: Spa
 func adaptiveAveragePoolingGradient<Scalar>(_ gradient: Variable<Scalar>, inputShape: [Int], outputSize: Spatial2d) -> Variable<Scalar> {
     differentiableOperation("adaptiveAvgPool2dBackward", input: gradient,
                             value: adaptiveAvgPool2dBackward(gradient.value, inputShape: inputShape)) { upstream in
-        [adaptiveAvgPool2d(upstream, outputSize: outputSize)]
+        InputGradients(adaptiveAvgPool2d(upstream, outputSize: outputSize))
     }
 }

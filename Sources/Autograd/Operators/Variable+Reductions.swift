@@ -17,7 +17,7 @@ extension Variable {
         let inputShape = shape, kept = keptShape(axes)
         return differentiableOperation("sum", input: self,
                                        value: value.sum(alongAxes: axes, keepingDimensions: keepingDimensions)) { gradient in
-            [gradient.reshaped(to: kept).expanded(to: inputShape)]
+            InputGradients(gradient.reshaped(to: kept).expanded(to: inputShape))
         }
     }
 
@@ -65,7 +65,7 @@ extension Variable {
         let result = keepingDimensions ? kept : kept.reshaped(to: value.sum(alongAxes: axes).shape)
         let keptShape = kept.shape
         return differentiableOperation(name, input: self, value: result) { gradient in
-            [gradient.reshaped(to: keptShape) * Variable(share)]
+            InputGradients(gradient.reshaped(to: keptShape) * Variable(share))
         }
     }
 
@@ -80,7 +80,7 @@ extension Variable {
                                        savedBytes: (value.count + result.count) * MemoryLayout<Scalar>.stride) { gradient in
             let logTotal = savedOutput(result) { self.logSumExp(alongAxes: axes, keepingDimensions: keepingDimensions) }
             let weights = (self - logTotal.reshaped(to: kept)).exp()
-            return [gradient.reshaped(to: kept) * weights]
+            return InputGradients(gradient.reshaped(to: kept) * weights)
         }
     }
 

@@ -11,10 +11,10 @@ extension Variable {
                                        savedBytes: result.count * MemoryLayout<Scalar>.stride) { gradient in
             // NOTE: one fused kernel during an ordinary sweep; the composed form, recorded, under
             // `backward(createGraph: true)`.
-            guard GradientMode.isEnabled else { return [Variable(result.softmaxBackward(gradient.value, alongAxis: axis))] }
+            guard GradientMode.isEnabled else { return InputGradients(Variable(result.softmaxBackward(gradient.value, alongAxis: axis))) }
             let output = savedOutput(result) { self.softmax(alongAxis: axis) }
             let projection = (gradient * output).sum(alongAxes: [axis], keepingDimensions: true)
-            return [output * (gradient - projection)]
+            return InputGradients(output * (gradient - projection))
         }
     }
 

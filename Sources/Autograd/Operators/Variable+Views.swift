@@ -8,7 +8,7 @@ extension Variable {
     public func reshaped(to newShape: [Int]) -> Variable {
         let inputShape = shape
         return differentiableOperation("reshape", input: self, value: value.reshaped(to: newShape)) { gradient in
-            [gradient.reshaped(to: inputShape)]
+            InputGradients(gradient.reshaped(to: inputShape))
         }
     }
 
@@ -19,7 +19,7 @@ extension Variable {
         var inverse = [Int](repeating: 0, count: order.count)
         for (position, axis) in order.enumerated() { inverse[normalizedAxis(axis, rank: rank, op: "permuted")] = position }
         return differentiableOperation("permute", input: self, value: value.permuted(order)) { gradient in
-            [gradient.permuted(inverse)]
+            InputGradients(gradient.permuted(inverse))
         }
     }
 
@@ -28,7 +28,7 @@ extension Variable {
     @_specialize(where Scalar == Double)
     public func expanded(to newShape: [Int]) -> Variable {
         differentiableOperation("expand", input: self, value: value.expanded(to: newShape)) { gradient in
-            [gradient]
+            InputGradients(gradient)
         }
     }
 
@@ -40,7 +40,7 @@ extension Variable {
         let inputShape = shape
         return differentiableOperation("slice", input: self,
                                        value: value.sliced(axis: axis, from: start, to: end, by: step)) { gradient in
-            [gradient.sliceBackward(inputShape: inputShape, axis: axis, from: start, to: end, by: step)]
+            InputGradients(gradient.sliceBackward(inputShape: inputShape, axis: axis, from: start, to: end, by: step))
         }
     }
 
@@ -52,7 +52,7 @@ extension Variable {
         var result = Tensor<Scalar>.zeros(inputShape)
         result.assign(value, into: { $0.sliced(axis: axis, from: start, to: end, by: step) })
         return differentiableOperation("sliceBackward", input: self, value: result) { gradient in
-            [gradient.sliced(axis: axis, from: start, to: end, by: step)]
+            InputGradients(gradient.sliced(axis: axis, from: start, to: end, by: step))
         }
     }
 
