@@ -10,6 +10,19 @@ import _TestSupport
         return first.sum().backward()[x]!.scalars
     }
 
+    @Test func firstGradientsAreBitEqualWithAndWithoutCreateGraph() {
+        // Outside createGraph, the VJPs of multiply, tanh, sigmoid and relu take fused tensor
+        // paths; they must round exactly as the recorded variable ops do.
+        let x = Variable(Tensor<Float>(shape: [3, 5], scalars: (0..<15).map { Float($0) * 0.37 - 2.4 }),
+                         requiresGradient: true)
+        let w = Variable(Tensor<Float>([0.3, -1.2, 0.8, 2.1, -0.5]), requiresGradient: true)
+        func f() -> Variable<Float> { ((x * w).tanh() * x + (x * x).sigmoid() * w.relu()).sum() }
+        let plain = f().backward()
+        let recorded = f().backward(createGraph: true)
+        #expect(plain[x]!.scalars == recorded[x]!.scalars)
+        #expect(plain[w]!.scalars == recorded[w]!.scalars)
+    }
+
     @Test func secondDerivativesOfChainsMatchClosedForms() {
         let points = [-1.3, -0.4, 0.2, 0.9, 1.7]
         // tanh'' = −2 tanh (1 − tanh²)

@@ -26,7 +26,13 @@ extension Variable {
     public static func * (lhs: Variable, rhs: Variable) -> Variable {
         differentiableOperation("multiply", inputs: lhs, rhs, value: lhs.value * rhs.value,
                                 savedBytes: savedBytes(lhs, rhs)) { gradient in
-            InputGradients(lhs.requiresGradient ? gradient * rhs : nil, rhs.requiresGradient ? gradient * lhs : nil)
+            // Outside `createGraph`, products of the tensors: the same values, without a
+            // variable op (and its read of the gradient mode) for each.
+            guard GradientMode.isEnabled else {
+                return InputGradients(lhs.requiresGradient ? Variable(gradient.value * rhs.value) : nil,
+                                      rhs.requiresGradient ? Variable(gradient.value * lhs.value) : nil)
+            }
+            return InputGradients(lhs.requiresGradient ? gradient * rhs : nil, rhs.requiresGradient ? gradient * lhs : nil)
         }
     }
 
