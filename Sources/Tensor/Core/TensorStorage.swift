@@ -7,9 +7,10 @@
 /// Small buffers live in the storage object itself, after its header: one allocation per tensor
 /// instead of two, and no trip through the buffer cache's lock (a tape of small tensors makes
 /// several per op). Larger ones come from `BufferCache`, which keeps their pages mapped.
+///
+/// It is not `Sendable` (`ManagedBuffer` is explicitly not); the `Tensor` values that hold it are.
 public final class TensorStorage<Element: TensorElement>:
-    ManagedBuffer<(base: UnsafeMutablePointer<Element>, count: Int, cachedBytes: Int), Element>,
-    @unchecked Sendable
+    ManagedBuffer<(base: UnsafeMutablePointer<Element>, count: Int, cachedBytes: Int), Element>
 {
     /// Buffers up to this many bytes are held in the object; larger ones in the buffer cache.
     static var inlineByteLimit: Int { 1024 }
