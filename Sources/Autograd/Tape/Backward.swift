@@ -76,8 +76,8 @@ extension Variable {
                     if detectingAnomalies {
                         checkFinite(inputGradient.value, operation: node.operation, pass: "backward", file: node.file, line: node.line)
                     }
-                    // Most gradients already have their input's shape: handed on as they are,
-                    // without the copy a call returning `self` makes.
+                    // Most gradients already have their input's shape: handed on as they are, not
+                    // through `summed`, whose result would be a copy.
                     if inputGradient.shape == input.shape {
                         input.accumulate(inputGradient, recording: createGraph)
                     } else {
@@ -134,20 +134,20 @@ func reachableNodes<Scalar>(from root: Node<Scalar>) -> [Node<Scalar>] {
 
 extension Variable {
     /// Undoes broadcasting: sums the gradient over the dimensions that broadcasting added or
-    /// stretched, so that it gets the input's shape. The one place broadcasting is undone.
+    /// stretched, so that it gets the input's shape. The one place broadcasting is undone; the
+    /// sweep calls it only for a gradient whose shape differs from its input's.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func summed(toShape target: [Int], operation: @autoclosure () -> String) -> Variable {
-        if shape == target { return self }
+    func summed(toShape target: [Int], operation: String) -> Variable {
         let lead = rank - target.count
-        precondition(lead >= 0, "backward: the VJP of \(operation()) returned a gradient of shape \(shape) for an input of shape \(target)")
+        precondition(lead >= 0, "backward: the VJP of \(operation) returned a gradient of shape \(shape) for an input of shape \(target)")
         var axes = Array(0..<lead)
         for axis in 0..<target.count where target[axis] == 1 && shape[lead + axis] != 1 {
             axes.append(lead + axis)
         }
         for axis in 0..<target.count where target[axis] != 1 {
             precondition(shape[lead + axis] == target[axis],
-                         "backward: the VJP of \(operation()) returned a gradient of shape \(shape) for an input of shape \(target)")
+                         "backward: the VJP of \(operation) returned a gradient of shape \(shape) for an input of shape \(target)")
         }
         return sum(alongAxes: axes, keepingDimensions: true).reshaped(to: target)
     }

@@ -53,13 +53,8 @@ public func applying<Left, Right, Result: TensorElement>(
     // the work).
     if lhs.shape == rhs.shape && lhs.hasRowMajorStrides && rhs.hasRowMajorStrides {
         let result = Tensor<Result>(rowMajorLike: lhs)
-        let destination = result.storage.base
-        let leftStart = UnsafePointer(lhs.storage.base) + lhs.offset
-        let rightStart = UnsafePointer(rhs.storage.base) + rhs.offset
-        parallelChunks(count: result.count, grain: elementwiseGrain) { range in
-            kernel(leftStart + range.lowerBound, 1, rightStart + range.lowerBound, 1,
-                   destination + range.lowerBound, range.count)
-        }
+        applyingContiguous(UnsafePointer(lhs.storage.base) + lhs.offset, UnsafePointer(rhs.storage.base) + rhs.offset,
+                           into: result, kernel)
         return result
     }
     let shape = lhs.shape == rhs.shape ? lhs.shape : broadcastShape(lhs.shape, rhs.shape, op: op)
@@ -69,11 +64,7 @@ public func applying<Left, Right, Result: TensorElement>(
     let destination = result.storage.base
     let leftBase = UnsafePointer(left.storage.base), rightBase = UnsafePointer(right.storage.base)
     if left.isContiguous && right.isContiguous {
-        let leftStart = leftBase + left.offset, rightStart = rightBase + right.offset
-        parallelChunks(count: result.count, grain: elementwiseGrain) { range in
-            kernel(leftStart + range.lowerBound, 1, rightStart + range.lowerBound, 1,
-                   destination + range.lowerBound, range.count)
-        }
+        applyingContiguous(leftBase + left.offset, rightBase + right.offset, into: result, kernel)
     } else {
         let rows = StridedRows(shape: shape, strides: [left.strides, right.strides],
                                offsets: [left.offset, right.offset])
@@ -87,6 +78,20 @@ public func applying<Left, Right, Result: TensorElement>(
         }
     }
     return withExtendedLifetime((left, right)) { result }
+}
+
+/// `kernel` over two operands whose elements lie contiguously from `leftStart` and `rightStart`,
+/// in row-major order like `result`'s, in parallel chunks.
+@inline(__always)
+private func applyingContiguous<Left, Right, Result>(
+    _ leftStart: UnsafePointer<Left>, _ rightStart: UnsafePointer<Right>, into result: Tensor<Result>,
+    _ kernel: BinaryRowKernel<Left, Right, Result>
+) {
+    let destination = result.storage.base
+    parallelChunks(count: result.count, grain: elementwiseGrain) { range in
+        kernel(leftStart + range.lowerBound, 1, rightStart + range.lowerBound, 1,
+               destination + range.lowerBound, range.count)
+    }
 }
 
 /// Runs `transform` over a row with SIMD where the strides allow it.
