@@ -19,7 +19,7 @@ package func reluGradient<Scalar: FloatingPointTensorElement>(
     _ gradient: Tensor<Scalar>, output: Tensor<Scalar>
 ) -> Tensor<Scalar> {
     activationGradient(gradient, output: output, op: "reluGradient",
-                       vector: { g, y in g * SIMD8(repeating: 0).replacing(with: 1, where: y .> 0) },
+                       vector: { g, y in g * lanePositive(y) },
                        scalar: { g, y in g * (y > 0 ? 1 : 0) })
 }
 

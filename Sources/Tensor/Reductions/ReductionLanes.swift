@@ -1,4 +1,4 @@
-/// Lane-wise operations on `SIMD8<Scalar>` for the generic reduction and softmax loops.
+/// Lane-wise operations on `SIMD8<Scalar>` for the generic reduction, softmax and gradient loops.
 ///
 /// NOTE: the standard library's masks and selects (`.>`, `.|`, `replacing(with:where:)`,
 /// `pointwiseMax`) are fast only on concrete vector types. Written in generic code they stay
@@ -78,6 +78,20 @@ func laneNonzero<Scalar: FloatingPointTensorElement>(_ x: SIMD8<Scalar>) -> SIMD
         return SIMD8<Double>(repeating: 0).replacing(with: 1, where: y .!= 0).reinterpreted(as: Scalar.self)
     }
     return SIMD8<Scalar>(repeating: 0).replacing(with: 1, where: x .!= 0)
+}
+
+/// 1 where `x > 0`, 0 elsewhere (NaN included): the indicator in `relu`'s gradient.
+@inline(__always)
+func lanePositive<Scalar: FloatingPointTensorElement>(_ x: SIMD8<Scalar>) -> SIMD8<Scalar> {
+    if Scalar.self == Float.self {
+        let y = x.reinterpreted(as: Float.self)
+        return SIMD8<Float>(repeating: 0).replacing(with: 1, where: y .> 0).reinterpreted(as: Scalar.self)
+    }
+    if Scalar.self == Double.self {
+        let y = x.reinterpreted(as: Double.self)
+        return SIMD8<Double>(repeating: 0).replacing(with: 1, where: y .> 0).reinterpreted(as: Scalar.self)
+    }
+    return SIMD8<Scalar>(repeating: 0).replacing(with: 1, where: x .> 0)
 }
 
 /// `exp` lane by lane. `Float` uses the vectorized `SIMDMath.exp`: glibc's `expf` is accurate
