@@ -112,6 +112,8 @@ let gradientCases: [GradientCase] = [
     // Products.
     GradientCase(name: "matmul", inputs: [matrix, sample([3, 4], seed: 5)]) { matmul($0[0], $0[1]) },
     GradientCase(name: "matmul transposed operands", inputs: [nonContiguous(sample([3, 2])), sample([4, 3], seed: 5)]) { matmul($0[0].transposed(), $0[1].transposed()) },
+    GradientCase(name: "matmul column-major left operand", inputs: [sample([3, 2]), sample([3, 4], seed: 5)]) { matmul($0[0].transposed(), $0[1]) },
+    GradientCase(name: "matmul rank-3 batch, column-major matrix", inputs: [sample([2, 2, 3]), sample([4, 3], seed: 6)]) { matmul($0[0], $0[1].transposed()) },
     GradientCase(name: "matmul broadcast batch", inputs: [sample([2, 2, 3]), sample([3, 4], seed: 6)]) { matmul($0[0], $0[1]) },
     GradientCase(name: "matmul shared matrix, non-contiguous rank-4 batch", inputs: [nonContiguous(sample([3, 2, 2, 4])), sample([4, 5], seed: 6).transposed()]) {
         matmul($0[0], $0[1].transposed())

@@ -3,6 +3,9 @@
 /// `a @ b`; VJP `(g @ bᵀ, aᵀ @ g)`, summed over broadcast batch dimensions (by the sweep, or
 /// for a matrix `b` shared by all batches, by one product over all rows).
 /// Vectors are promoted to matrices (a row for `a`, a column for `b`) and the added axis removed.
+/// A matrix operand laid out column by column (`weight.transposed()`) gets its gradient in that
+/// layout, as PyTorch's `mm` backward does, so the gradient that reaches the weight through the
+/// transpose is row-major like the weight.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 public func matmul<Scalar>(_ lhs: Variable<Scalar>, _ rhs: Variable<Scalar>) -> Variable<Scalar> {
@@ -18,23 +21,45 @@ public func matmul<Scalar>(_ lhs: Variable<Scalar>, _ rhs: Variable<Scalar>) -> 
     let flops = 2 * value.count * lhs.shape[lhs.rank - 1]
     return differentiableOperation("matmul", inputs: lhs, rhs, value: value,
                                    savedBytes: savedBytes(lhs, rhs), flops: flops) { gradient in
-        InputGradients(lhs.requiresGradient ? matmul(gradient, rhs.transposed()) : nil,
-                       rhs.requiresGradient ? rightGradient(lhs, gradient, rank: rhs.rank) : nil)
+        InputGradients(lhs.requiresGradient ? leftGradient(gradient, rhs, layoutOf: lhs) : nil,
+                       rhs.requiresGradient ? rightGradient(lhs, gradient, layoutOf: rhs) : nil)
     }
+}
+
+/// `g @ bᵀ`, the gradient of the left operand; for a column-major matrix `a` (with `b` a
+/// matrix too), the same product as `(b @ gᵀ)ᵀ`, in `a`'s layout.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+private func leftGradient<Scalar>(_ gradient: Variable<Scalar>, _ rhs: Variable<Scalar>, layoutOf lhs: Variable<Scalar>) -> Variable<Scalar> {
+    guard rhs.rank == 2, isColumnMajor(lhs) else { return matmul(gradient, rhs.transposed()) }
+    return matmul(rhs, gradient.transposed()).transposed()
 }
 
 /// `aᵀ @ g`, the gradient of the right operand. When a matrix `b` is shared by every batch of
 /// `a` `[…, m, k]` (a linear layer on `[B, N, D]`), it is one product over all rows,
-/// `[k, B·m] @ [B·m, n]`.
+/// `[k, B·m] @ [B·m, n]`; for a column-major `b`, the same product as `(gᵀ @ a)ᵀ`, in `b`'s
+/// layout.
 ///
 /// NOTE: the batched form made one `[k, n]` product per batch and left the sweep to sum a
 /// `[B, k, n]` tensor over the batch: for a ViT's MLP that is a 38 MB temporary per layer and
 /// `B` small products instead of one large one.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
-private func rightGradient<Scalar>(_ lhs: Variable<Scalar>, _ gradient: Variable<Scalar>, rank: Int) -> Variable<Scalar> {
-    guard rank == 2, lhs.rank > 2 else { return matmul(lhs.transposed(), gradient) }
-    let inner = lhs.shape[lhs.rank - 1], columns = gradient.shape[gradient.rank - 1]
-    let rows = lhs.count / Swift.max(inner, 1)
-    return matmul(lhs.reshaped(to: [rows, inner]).transposed(), gradient.reshaped(to: [rows, columns]))
+private func rightGradient<Scalar>(_ lhs: Variable<Scalar>, _ gradient: Variable<Scalar>, layoutOf rhs: Variable<Scalar>) -> Variable<Scalar> {
+    guard rhs.rank == 2 else { return matmul(lhs.transposed(), gradient) }
+    var (left, right) = (lhs, gradient)
+    if lhs.rank > 2 {
+        let inner = lhs.shape[lhs.rank - 1], columns = gradient.shape[gradient.rank - 1]
+        let rows = lhs.count / Swift.max(inner, 1)
+        (left, right) = (lhs.reshaped(to: [rows, inner]), gradient.reshaped(to: [rows, columns]))
+    }
+    guard isColumnMajor(rhs) else { return matmul(left.transposed(), right) }
+    return matmul(right.transposed(), left).transposed()
+}
+
+/// Whether a matrix is stored column by column, as the transposed view of a row-major matrix
+/// is. A matrix with a single row or column is stored the same both ways and counts as row-major.
+private func isColumnMajor<Scalar>(_ matrix: Variable<Scalar>) -> Bool {
+    let (shape, strides) = (matrix.shape, matrix.value.strides)
+    return shape.count == 2 && shape[0] > 1 && shape[1] > 1 && strides[0] == 1 && strides[1] == shape[0]
 }
