@@ -7,7 +7,10 @@ import Tensor
 /// attention scores, `Q · Kᵀ` for 64 images × 3 heads of 65 tokens × 64 channels, against a loop
 /// of direct calls over the batch.
 func runGemmSuite() {
-    for n in [64, 128, 256, 512, 1024, 2048] {
+    // Sizes after the suite's name pick some of them, for profiling: `gemm 64 2048`.
+    let sizes = [64, 128, 256, 512, 1024, 2048]
+    let only = Set(CommandLine.arguments.compactMap { Int($0) }).intersection(sizes)
+    for n in sizes where only.isEmpty || only.contains(n) {
         measureGemm(Float.self, n: n, name: "sgemm") { a, b, c in
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n),
                         1, a, Int32(n), b, Int32(n), 0, c, Int32(n))
@@ -17,7 +20,7 @@ func runGemmSuite() {
                         1, a, Int32(n), b, Int32(n), 0, c, Int32(n))
         }
     }
-    measureBatchedAttentionScores()
+    if only.isEmpty { measureBatchedAttentionScores() }
 }
 
 private func measureGemm<Scalar: FloatingPointTensorElement>(
