@@ -11,6 +11,8 @@ import _Builtin_intrinsics.intel
 /// 2e-6 against double precision). They use only operations that every x86-64 CPU vectorizes —
 /// add, multiply, divide, compare, select and integer bit operations — so they stay fast without
 /// FMA or SSE4.1 rounding instructions: integers are rounded with the `1.5 · 2²³` trick instead.
+/// The one exception is GELU's table of polynomials, read with AVX2's lane permute (x86-64-v3,
+/// which the target is compiled for; other architectures pick the lanes one by one).
 ///
 /// Special values follow libm: NaN propagates, `exp(-inf) = 0`, `log(0) = -inf`,
 /// `log(x < 0) = NaN`, subnormal inputs and results are handled.
