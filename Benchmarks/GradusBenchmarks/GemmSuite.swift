@@ -1,4 +1,5 @@
 import CBLAS
+import Foundation
 import Dispatch
 import Tensor
 
@@ -102,6 +103,11 @@ private func alternatingMedianSeconds(
         for _ in 0..<count { body() }
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(count)
     }
+    /// A pause before each measurement. After a threaded call OpenBLAS's workers keep spinning
+    /// for 2²⁸ cycles (about 0.1 s) before they sleep; measured inside that window, Tensor's two
+    /// threads shared the cores with them (sgemm 2048³, one 120 ms product per repetition, lost
+    /// about 8 %). A program that uses only Tensor never has them spinning.
+    func settle() { Thread.sleep(forTimeInterval: 0.15) }
     let blasThreads = Int32(ThreadBudget.count)
     defer { openblas_set_num_threads(1) }
     openblas_set_num_threads(1)
@@ -111,8 +117,10 @@ private func alternatingMedianSeconds(
     var tensorTimes: [Double] = [], directTimes: [Double] = []
     for _ in 0..<repetitions {
         openblas_set_num_threads(1)
+        settle()
         tensorTimes.append(seconds(tensorCount, tensor))
         openblas_set_num_threads(blasThreads)
+        settle()
         directTimes.append(seconds(directCount, direct))
     }
     return (tensorTimes.sorted()[repetitions / 2], directTimes.sorted()[repetitions / 2])
