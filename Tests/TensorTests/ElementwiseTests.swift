@@ -110,6 +110,8 @@ import _TestSupport
         checkSweep("erf", { $0.erf() }, reference: { Foundation.erf($0) })
         checkSweep("gelu", { $0.gelu() }, reference: { 0.5 * $0 * Foundation.erfc(-$0 / 2.0.squareRoot()) })
         checkSweep("silu", { $0.silu() }, reference: { $0 / (1 + Foundation.exp(-$0)) })
+        checkSweep("log1p", { $0.log1p() }, reference: { $0 < -1 ? .nan : Foundation.log1p($0) })
+        checkSweep("softplus", { $0.softplus() }, reference: { Swift.max($0, 0) + Foundation.log1p(Foundation.exp(-Swift.abs($0))) })
     }
 
     @Test func denseSweepNearTheBranchPoints() {
@@ -141,9 +143,14 @@ import _TestSupport
         #expect(special.erf().scalars[0...1] == [1, -1])
         #expect(special.gelu().scalars[0] == .infinity)
         #expect(special.relu().scalars[2].isNaN)
-        for op in [Tensor<Float>.tanh, Tensor<Float>.sigmoid, Tensor<Float>.erf] {
+        for op in [Tensor<Float>.tanh, Tensor<Float>.sigmoid, Tensor<Float>.erf, Tensor<Float>.log1p, Tensor<Float>.softplus] {
             #expect(op(special)().scalars[2].isNaN)
         }
+        // [∞, −∞, NaN, 0, −0]: log1p keeps ±0 and ∞ (and is NaN below −1); softplus is ∞ at ∞, 0 at −∞.
+        let log1p = special.log1p().scalars
+        #expect(log1p[0] == .infinity && log1p[1].isNaN && log1p[3] == 0 && log1p[4].sign == .minus)
+        #expect(Tensor<Float>([-1]).log1p().scalars == [-.infinity])
+        #expect(special.softplus().scalars[0...1] == [.infinity, 0])
         for approximate in [GELUApproximation.exact, .tanh] {
             #expect(special.gelu(approximate: approximate).scalars[2].isNaN)
             #expect(special.geluDerivative(times: Tensor(repeating: 1, shape: [5]), approximate: approximate).scalars[2].isNaN)

@@ -1,5 +1,5 @@
 /// The row loop of the vectorized `Float` functions that are too large for a closure: `exp`,
-/// `tanh`, `sigmoid`, SiLU, `erf` and both GELUs.
+/// `log1p`, softplus, `tanh`, `sigmoid`, SiLU, `erf` and both GELUs.
 ///
 /// NOTE: these functions are passed as types, not closures, and the loop is `@inline(never)`
 /// and specialized for each. Passed as closures to `mapFloatRow`, inside `floatUnaryMath`, the
@@ -19,6 +19,16 @@ enum FloatVectorFunctions {
     /// `eˣ`
     enum Exponential: FloatVectorFunction {
         @inline(always) static func evaluate(_ x: SIMD8<Float>) -> SIMD8<Float> { SIMDMath.exp(x) }
+    }
+
+    /// `ln(1 + x)`
+    enum LogOnePlus: FloatVectorFunction {
+        @inline(always) static func evaluate(_ x: SIMD8<Float>) -> SIMD8<Float> { SIMDMath.logOnePlus(x) }
+    }
+
+    /// `ln(1 + eˣ)`
+    enum Softplus: FloatVectorFunction {
+        @inline(always) static func evaluate(_ x: SIMD8<Float>) -> SIMD8<Float> { SIMDMath.softplus(x) }
     }
 
     /// `tanh x`

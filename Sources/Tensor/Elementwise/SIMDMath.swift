@@ -3,7 +3,7 @@
 import _Builtin_intrinsics.intel
 #endif
 
-/// Vectorized `exp`, `log`, `tanh`, `sigmoid`, `erf`, `erfc` and GELU (in `SIMDMath+GELU.swift`)
+/// Vectorized `exp`, `log`, `log1p`, softplus, `tanh`, `sigmoid`, `erf`, `erfc` and GELU (in `SIMDMath+GELU.swift`)
 /// for eight `Float`s at once.
 ///
 /// libm evaluates one element per call; these evaluate eight per call with Cephes-style range
@@ -144,6 +144,24 @@ enum SIMDMath {
         result.replace(with: .infinity, where: x .== .infinity)
         result.replace(with: .nan, where: (x .< 0) .| (x .!= x))
         return result
+    }
+
+    /// `ln(1 + x)`, accurate for small `x`: `ln(w) · x / (w − 1)` with `w = 1 + x` rounded, whose
+    /// rounding error cancels in the quotient (Goldberg, "What every computer scientist should
+    /// know about floating-point arithmetic", 1991), and `x` itself where `w` rounds to 1. The
+    /// quotient is taken first: `x · ln(w)` overflows for `x` above about 4e36.
+    @inline(__always)
+    static func logOnePlus(_ x: Vector) -> Vector {
+        let w = x + 1
+        return (log(w) * (x / (w - 1)))
+            .replacing(with: x, where: w .== 1)                     // −0 stays −0
+            .replacing(with: .infinity, where: w .== .infinity)     // ∞ · ∞ / ∞ would be NaN
+    }
+
+    /// `ln(1 + eˣ)` without overflow, as `max(x, 0) + ln(1 + e^{−|x|})`.
+    @inline(__always)
+    static func softplus(_ x: Vector) -> Vector {
+        x.replacing(with: 0, where: x .< 0) + logOnePlus(exp(-magnitude(x)))
     }
 
     /// `ln((1 + m) · 2^e)` for `m` in [√½ − 1, √2 − 1] (Cephes logf).

@@ -1,8 +1,8 @@
 /// Unary math on floating-point tensors: `-x`, `abs`, `exp`, `log`, `tanh`, … and the activations.
 ///
 /// One kernel switches over the operation outside the loop. `Float` tensors go to vectorized
-/// kernels (exp, log, tanh, sigmoid, erf, GELU and SiLU through `SIMDMath`); `Double` and sin,
-/// cos, log1p and softplus call swift-numerics (libm) element by element.
+/// kernels (exp, log, log1p, softplus, tanh, sigmoid, erf, GELU and SiLU through `SIMDMath`);
+/// `Double`, sin and cos call swift-numerics (libm) element by element.
 
 enum UnaryOperation {
     case negate, abs, sign, exp, log, logOnePlus, squareRoot, reciprocalSquareRoot, square
@@ -63,7 +63,7 @@ func floatUnaryMath(_ x: Tensor<Float>, _ operation: UnaryOperation) -> Tensor<F
         return x.applying { mapFloatRow($0, $1, $2, $3) { $0.replacing(with: 1, where: $0 .> 0).replacing(with: -1, where: $0 .< 0) } }
     case .exp: return x.applying { mapFloatRow(FloatVectorFunctions.Exponential.self, $0, $1, $2, $3) }
     case .log: return x.applying { mapFloatRow($0, $1, $2, $3) { SIMDMath.log($0) } }
-    case .logOnePlus: return x.applying { mapScalars($0, $1, $2, $3, { Float.log(onePlus: $0) }) }
+    case .logOnePlus: return x.applying { mapFloatRow(FloatVectorFunctions.LogOnePlus.self, $0, $1, $2, $3) }
     case .squareRoot: return x.applying { mapFloatRow($0, $1, $2, $3) { SIMDMath.squareRoot($0) } }
     case .reciprocalSquareRoot: return x.applying { mapFloatRow($0, $1, $2, $3) { 1 / SIMDMath.squareRoot($0) } }
     case .square: return x.applying { mapFloatRow($0, $1, $2, $3) { $0 * $0 } }
@@ -78,7 +78,7 @@ func floatUnaryMath(_ x: Tensor<Float>, _ operation: UnaryOperation) -> Tensor<F
     case .gelu: return x.applying { mapFloatRow(FloatVectorFunctions.GELU.self, $0, $1, $2, $3) }
     case .geluTanh: return x.applying { mapFloatRow(FloatVectorFunctions.TanhGELU.self, $0, $1, $2, $3) }
     case .erf: return x.applying { mapFloatRow(FloatVectorFunctions.ErrorFunction.self, $0, $1, $2, $3) }
-    case .softplus: return x.applying { mapScalars($0, $1, $2, $3, { $0 > 20 ? $0 : Float.log(onePlus: Float.exp($0)) }) }
+    case .softplus: return x.applying { mapFloatRow(FloatVectorFunctions.Softplus.self, $0, $1, $2, $3) }
     case .silu: return x.applying { mapFloatRow(FloatVectorFunctions.SiLU.self, $0, $1, $2, $3) }
     }
 }
