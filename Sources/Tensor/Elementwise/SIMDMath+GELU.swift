@@ -15,7 +15,7 @@ extension SIMDMath {
     /// GELU in its exact form, `x · Φ(x) = ½ · x · (1 + erf(x/√2))`.
     ///
     /// For `|x| < 3` (all but 0.3 % of a standard normal sample) `lowerTail` gives
-    /// `P = Φ(−|x|)` to a relative error of about 1.2e-7, and `x · Φ(x)` is `max(x, 0) − |x| · P`
+    /// `P = Φ(−|x|)` to a relative error of about 1.3e-7, and `x · Φ(x)` is `max(x, 0) − |x| · P`
     /// on both sides (for `x ≥ 0` that is `x · (1 − Φ(−x))`). The negative side keeps its
     /// relative accuracy down to `Φ(−3) ≈ 0.0013`; the positive side, at least `x/2`, loses
     /// nothing to the subtraction. Lanes outside that range (and NaN) take `geluTail`, which is
@@ -46,7 +46,7 @@ extension SIMDMath {
     }
 
     /// `Φ(−z)`, the normal distribution's lower tail, for `z` in [0, 3): a degree-6 polynomial on
-    /// each eighth of the range, in `t = z − centre`, relative error about 1.2e-7 (the
+    /// each eighth of the range, in `t = z − centre`, relative error about 1.3e-7 (the
     /// coefficients are a relative minimax fit, rounded to `Float`). Lanes outside the range get
     /// a meaningless value, never a trap.
     ///
