@@ -26,9 +26,9 @@ extension Variable {
                                        value: Tensor.concatenating(variables.map(\.value), alongAxis: axis)) { gradient in
             var start = 0
             return InputGradients(zip(variables, sizes).map { variable, size in
-                              defer { start += size }
-                              return variable.requiresGradient ? gradient.sliced(axis: axis, from: start, to: start + size) : nil
-                          })
+                defer { start += size }
+                return variable.requiresGradient ? gradient.sliced(axis: axis, from: start, to: start + size) : nil
+            })
         }
     }
 

@@ -21,24 +21,14 @@ public func matmul<Scalar>(_ lhs: Variable<Scalar>, _ rhs: Variable<Scalar>) -> 
     let flops = 2 * value.count * lhs.shape[lhs.rank - 1]
     return differentiableOperation("matmul", inputs: lhs, rhs, value: value,
                                    savedBytes: savedBytes(lhs, rhs), flops: flops) { gradient in
-        InputGradients(lhs.requiresGradient ? leftGradient(gradient, rhs, layoutOf: lhs) : nil,
+        InputGradients(lhs.requiresGradient ? matmul(gradient, rhs.transposed(), inLayoutOf: lhs) : nil,
                        rhs.requiresGradient ? rightGradient(lhs, gradient, layoutOf: rhs) : nil)
     }
 }
 
-/// `g @ bᵀ`, the gradient of the left operand; for a column-major matrix `a` (with `b` a
-/// matrix too), the same product as `(b @ gᵀ)ᵀ`, in `a`'s layout.
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-private func leftGradient<Scalar>(_ gradient: Variable<Scalar>, _ rhs: Variable<Scalar>, layoutOf lhs: Variable<Scalar>) -> Variable<Scalar> {
-    guard rhs.rank == 2, isColumnMajor(lhs) else { return matmul(gradient, rhs.transposed()) }
-    return matmul(rhs, gradient.transposed()).transposed()
-}
-
 /// `aᵀ @ g`, the gradient of the right operand. When a matrix `b` is shared by every batch of
 /// `a` `[…, m, k]` (a linear layer on `[B, N, D]`), it is one product over all rows,
-/// `[k, B·m] @ [B·m, n]`; for a column-major `b`, the same product as `(gᵀ @ a)ᵀ`, in `b`'s
-/// layout.
+/// `[k, B·m] @ [B·m, n]`; in `b`'s layout when `b` is column-major.
 ///
 /// NOTE: the batched form made one `[k, n]` product per batch and left the sweep to sum a
 /// `[B, k, n]` tensor over the batch: for a ViT's MLP that is a 38 MB temporary per layer and
@@ -53,8 +43,16 @@ private func rightGradient<Scalar>(_ lhs: Variable<Scalar>, _ gradient: Variable
         let rows = lhs.count / Swift.max(inner, 1)
         (left, right) = (lhs.reshaped(to: [rows, inner]), gradient.reshaped(to: [rows, columns]))
     }
-    guard isColumnMajor(rhs) else { return matmul(left.transposed(), right) }
-    return matmul(right.transposed(), left).transposed()
+    return matmul(left.transposed(), right, inLayoutOf: rhs)
+}
+
+/// `a @ b` for matrices, computed as `(bᵀ @ aᵀ)ᵀ` when `target` is column-major, so that the
+/// result comes out in `target`'s layout: the same sums, read by BLAS through transpose flags.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+private func matmul<Scalar>(_ a: Variable<Scalar>, _ b: Variable<Scalar>, inLayoutOf target: Variable<Scalar>) -> Variable<Scalar> {
+    guard a.rank == 2, b.rank == 2, isColumnMajor(target) else { return matmul(a, b) }
+    return matmul(b.transposed(), a.transposed()).transposed()
 }
 
 /// Whether a matrix is stored column by column, as the transposed view of a row-major matrix

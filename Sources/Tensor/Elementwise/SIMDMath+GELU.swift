@@ -25,8 +25,7 @@ extension SIMDMath {
     static func gelu(_ x: Vector) -> Vector {
         let z = magnitude(x)
         let outside = .!(z .< 3)                                   // true for NaN too
-        let positivePart = x.replacing(with: 0, where: x .< 0)
-        let result = fma(-z, lowerTail(z), positivePart)
+        let result = fma(-z, lowerTail(z), positivePart(x))
         if _fastPath(!anyLane(outside)) { return result }
         return geluTail(x).replacing(with: result, where: .!outside)
     }

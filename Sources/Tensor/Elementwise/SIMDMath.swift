@@ -161,8 +161,12 @@ enum SIMDMath {
     /// `ln(1 + eˣ)` without overflow, as `max(x, 0) + ln(1 + e^{−|x|})`.
     @inline(__always)
     static func softplus(_ x: Vector) -> Vector {
-        x.replacing(with: 0, where: x .< 0) + logOnePlus(exp(-magnitude(x)))
+        positivePart(x) + logOnePlus(exp(-magnitude(x)))
     }
+
+    /// `max(x, 0)` lane by lane, NaN kept (ReLU).
+    @inline(__always)
+    static func positivePart(_ x: Vector) -> Vector { x.replacing(with: 0, where: x .< 0) }
 
     /// `ln((1 + m) · 2^e)` for `m` in [√½ − 1, √2 − 1] (Cephes logf).
     ///

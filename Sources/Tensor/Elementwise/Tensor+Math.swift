@@ -71,7 +71,7 @@ func floatUnaryMath(_ x: Tensor<Float>, _ operation: UnaryOperation) -> Tensor<F
     case .cos: return x.applying { mapScalars($0, $1, $2, $3, { Float.cos($0) }) }
     case .tanh: return x.applying { mapFloatRow(FloatVectorFunctions.HyperbolicTangent.self, $0, $1, $2, $3) }
     case .sigmoid: return x.applying { mapFloatRow(FloatVectorFunctions.Sigmoid.self, $0, $1, $2, $3) }
-    case .relu: return x.applying { mapFloatRow($0, $1, $2, $3) { $0.replacing(with: 0, where: $0 .< 0) } }
+    case .relu: return x.applying { mapFloatRow($0, $1, $2, $3) { SIMDMath.positivePart($0) } }
     case .leakyRelu(let slope):
         let slope = Float(slope)
         return x.applying { mapFloatRow($0, $1, $2, $3) { $0.replacing(with: $0 * slope, where: $0 .< 0) } }
