@@ -1,5 +1,7 @@
 import Testing
-import Autograd
+@testable import Autograd
+import Foundation
+import Synchronization
 import _TestSupport
 
 @Suite struct TapeTests {
@@ -59,6 +61,34 @@ import _TestSupport
         #expect(y.value.scalars == [1, 4])
         let z = (x.detached() * x).sum()
         #expect(z.backward()[x]!.scalars == [1, 2])  // only the second factor carries a gradient
+    }
+
+    @Test func gradientModeIsPerThreadAndRestoredOnExit() throws {
+        struct Stop: Error {}
+        #expect(GradientMode.isEnabled)
+        // Nested scopes: the inner one's settings end with it.
+        GradientMode.detectingAnomalies {
+            withoutGradients {
+                #expect(!GradientMode.isEnabled)
+                #expect(GradientMode.settings.isDetectingAnomalies)
+            }
+            #expect(GradientMode.isEnabled)
+            #expect(GradientMode.settings.isDetectingAnomalies)
+        }
+        #expect(!GradientMode.settings.isDetectingAnomalies)
+        // A scope left by an error puts the settings back too.
+        #expect(throws: Stop.self) { try withoutGradients { throw Stop() } }
+        #expect(GradientMode.isEnabled)
+        // Another thread, started inside a scope, records: the scope is the calling thread's.
+        let x = Variable(Tensor<Double>([1, 2]), requiresGradient: true)
+        let recordedElsewhere = withoutGradients {
+            let result = Mutex<Bool?>(nil)
+            let thread = Thread { result.withLock { $0 = (x * x).requiresGradient } }
+            thread.start()
+            while result.withLock({ $0 }) == nil { Thread.sleep(forTimeInterval: 0.001) }
+            return result.withLock { $0 }!
+        }
+        #expect(recordedElsewhere)
     }
 
     @Test func gradientsForIntermediateVariables() {
