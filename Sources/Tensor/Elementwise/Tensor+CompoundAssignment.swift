@@ -24,8 +24,7 @@ func updateInPlace<Scalar: FloatingPointTensorElement>(
         lhs = arithmetic(lhs, rhs, operation)
         return
     }
-    let right = rhs.shape == lhs.shape ? rhs : rhs.expanded(to: lhs.shape)
-    let target = lhs.storage.base, rightBase = UnsafePointer(right.storage.base)
+    let target = lhs.storage.base
     // Each element is read before it is written, so updating a row in place is safe.
     @inline(__always)
     func update(_ row: UnsafeMutablePointer<Scalar>, _ source: UnsafePointer<Scalar>, _ sourceStride: Int, _ length: Int) {
@@ -36,6 +35,18 @@ func updateInPlace<Scalar: FloatingPointTensorElement>(
         case .divide: mapRow(row, 1, source, sourceStride, row, length, vector: { $0 / $1 }, scalar: { $0 / $1 })
         }
     }
+    // The common case on its own path: one shape, both contiguous (a gradient accumulated, a
+    // parameter updated). On a tape of small tensors the general path's layout work below cost
+    // as much as the additions.
+    if rhs.shape == lhs.shape && rhs.isContiguous {
+        let start = target + lhs.offset, source = UnsafePointer(rhs.storage.base) + rhs.offset
+        parallelChunks(count: lhs.count, grain: elementwiseGrain) { range in
+            update(start + range.lowerBound, source + range.lowerBound, 1, range.count)
+        }
+        return
+    }
+    let right = rhs.shape == lhs.shape ? rhs : rhs.expanded(to: lhs.shape)
+    let rightBase = UnsafePointer(right.storage.base)
     let rightIsScalar = right.strides.allSatisfy { $0 == 0 }
     if right.isContiguous || rightIsScalar {
         // One flat range, split across threads like the out-of-place kernels.
