@@ -53,6 +53,26 @@ func reductionInputs<Scalar: FloatingPointTensorElement>(_ fixture: Fixture, as 
         }
     }
 
+    /// A contiguous tensor reduced over all its axes takes a short plan; it must agree bit for bit
+    /// with the general plan, which the same reduction reaches when its axes are listed, in
+    /// values and in shapes.
+    @Test func fullReductionsOfContiguousTensorsMatchTheGeneralPlan() {
+        var generator = PhiloxGenerator(seed: 3)
+        for shape in [[16], [1, 7, 1], [5, 1, 33], [2, 3, 4, 5], [1], []] {
+            let x = Tensor<Float>.uniform(shape, low: -1, high: 1, using: &generator)
+            let everyAxis = Array(0..<x.rank)
+            for keeping in [false, true] {
+                let fast = x.sum(keepingDimensions: keeping)
+                let general = x.sum(alongAxes: everyAxis, keepingDimensions: keeping)
+                #expect(fast.shape == general.shape, "\(shape) keeping: \(keeping)")
+                #expect(fast.scalars == general.scalars, "\(shape) keeping: \(keeping)")
+                #expect(x.sum(alongAxes: [], keepingDimensions: keeping).scalars == fast.scalars)
+                #expect(x.mean(keepingDimensions: keeping).scalars == x.mean(alongAxes: everyAxis, keepingDimensions: keeping).scalars)
+            }
+        }
+        #expect(Tensor<Float>.zeros([0, 3]).sum().scalars == [0])
+    }
+
     @Test func floatMatchesNumPy() { checkAgainstNumPy(Float.self, relative: 1e-5) }
     @Test func doubleMatchesNumPy() { checkAgainstNumPy(Double.self, relative: 1e-8) }
 

@@ -26,6 +26,17 @@ struct ReductionLayout<Scalar: TensorElement> {
     /// Plans the reduction of `tensor` over `axes` (`nil` or empty: all axes; negative allowed).
     init(_ tensor: Tensor<Scalar>, axes: [Int]?, keepingDimensions: Bool, op: StaticString) {
         let rank = tensor.rank
+        // A contiguous tensor reduced over all its axes (a loss summed or averaged) needs none of
+        // the planning below, whose sets and sorts cost thousands of instructions on a small tensor.
+        // The plan is the one the general path arrives at: the whole buffer is the reduced run.
+        if axes?.isEmpty ?? true, tensor.count > 0, tensor.isContiguous {
+            inputShape = tensor.shape
+            resultShape = keepingDimensions ? [Int](repeating: 1, count: rank) : []
+            (outer, reduced, inner) = (1, tensor.count, 1)
+            bufferAxes = []
+            source = tensor
+            return
+        }
         let reducedAxes = ReductionLayout.resolvedAxes(axes, rank: rank, op: op)
         inputShape = tensor.shape
         resultShape = tensor.shape.indices.compactMap { axis in

@@ -9,12 +9,16 @@ extension Tensor where Scalar: FloatingPointTensorElement {
     /// The sum over `axes`: `Σ x`. The sum over no elements is 0.
     ///
     /// - Returns: the input's shape without the reduced axes (or with them as 1 when keeping dimensions).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func sum(alongAxes axes: [Int]? = nil, keepingDimensions: Bool = false) -> Tensor {
         let layout = ReductionLayout(self, axes: axes, keepingDimensions: keepingDimensions, op: "sum")
         return layout.result(reduce(layout, .sum))
     }
 
     /// The arithmetic mean over `axes`: `Σ x / n` (NaN over no elements).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func mean(alongAxes axes: [Int]? = nil, keepingDimensions: Bool = false) -> Tensor {
         let layout = ReductionLayout(self, axes: axes, keepingDimensions: keepingDimensions, op: "mean")
         let count = Scalar(exactly: layout.reduced)
