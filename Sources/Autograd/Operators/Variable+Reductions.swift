@@ -6,8 +6,9 @@ extension Variable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func keptShape(_ axes: [Int]?) -> [Int] {
-        let reduced = Set((axes ?? Array(0..<rank)).map { normalizedAxis($0, rank: rank, op: "reduction") })
-        return shape.indices.map { reduced.contains($0) || (axes?.isEmpty ?? false) ? 1 : shape[$0] }
+        guard let axes, !axes.isEmpty else { return [Int](repeating: 1, count: rank) }
+        let reduced = Set(axes.map { normalizedAxis($0, rank: rank, op: "reduction") })
+        return shape.indices.map { reduced.contains($0) ? 1 : shape[$0] }
     }
 
     /// `Σ x` over `axes` (all when `nil`); VJP: `g` broadcast back over the reduced axes.

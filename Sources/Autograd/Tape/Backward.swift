@@ -118,14 +118,17 @@ extension Node {
 func reachableNodes<Scalar>(from root: Node<Scalar>) -> [Node<Scalar>] {
     let sweep = sweepCounter.wrappingAdd(1, ordering: .relaxed).newValue
     root.lastSweep = sweep
-    var order: [Node<Scalar>] = []
-    var stack = [root]
-    while let node = stack.popLast() {
-        order.append(node)
+    // The result is its own worklist: each node is appended when first found and visited in
+    // turn, so a node is appended once and there is no separate stack to push and pop.
+    var order = [root]
+    var next = 0
+    while next < order.count {
+        let node = order[next]
+        next += 1
         for index in 0..<node.inputCount {
             guard let input = node.input(index), input.lastSweep != sweep else { continue }
             input.lastSweep = sweep
-            stack.append(input)
+            order.append(input)
         }
     }
     order.sort { $0.sequenceNumber > $1.sequenceNumber }
