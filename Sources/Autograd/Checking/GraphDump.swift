@@ -24,7 +24,7 @@ public struct GraphDump<Scalar: FloatingPointTensorElement>: CustomStringConvert
     /// The graph that computed `output` (empty for a constant).
     public init(_ output: Variable<Scalar>) {
         guard let root = output.node else { entries = []; return }
-        let nodes = reachableNodes(from: root).reversed()
+        let nodes = reachableNodes(from: root).reversed().map { $0.takeUnretainedValue() }
         var numbers: [ObjectIdentifier: Int] = [:]
         var entries: [Entry] = []
         for (number, node) in nodes.enumerated() {
