@@ -12,8 +12,9 @@
 public struct InputGradients<Scalar: FloatingPointTensorElement>: ExpressibleByArrayLiteral, @unchecked Sendable {
     /// The gradients of the first two inputs.
     private let first: Variable<Scalar>?, second: Variable<Scalar>?
-    /// The gradients of the inputs from the third on.
-    private let others: [Variable<Scalar>?]
+    /// The gradients of the inputs from the third on; `nil` for one or two inputs, so that
+    /// destroying the gradients of a small op releases no (empty) array.
+    private let others: [Variable<Scalar>?]?
     /// The number of gradients: the number of the op's inputs.
     public let count: Int
 
@@ -26,13 +27,13 @@ public struct InputGradients<Scalar: FloatingPointTensorElement>: ExpressibleByA
     /// The gradient of an op's only input.
     @inline(__always)
     public init(_ first: Variable<Scalar>?) {
-        (self.first, self.second, self.others, self.count) = (first, nil, [], 1)
+        (self.first, self.second, self.others, self.count) = (first, nil, nil, 1)
     }
 
     /// The gradients of an op's two inputs.
     @inline(__always)
     public init(_ first: Variable<Scalar>?, _ second: Variable<Scalar>?) {
-        (self.first, self.second, self.others, self.count) = (first, second, [], 2)
+        (self.first, self.second, self.others, self.count) = (first, second, nil, 2)
     }
 
     /// The gradients in argument order, from an array (for ops with a variable number of inputs).
@@ -41,7 +42,7 @@ public struct InputGradients<Scalar: FloatingPointTensorElement>: ExpressibleByA
         count = gradients.count
         first = gradients.count > 0 ? gradients[0] : nil
         second = gradients.count > 1 ? gradients[1] : nil
-        others = gradients.count > 2 ? Self.copied(gradients, from: 2) : []
+        others = gradients.count > 2 ? Self.copied(gradients, from: 2) : nil
     }
 
     /// The elements of `gradients` from `start` on, in a new array.
@@ -61,7 +62,7 @@ public struct InputGradients<Scalar: FloatingPointTensorElement>: ExpressibleByA
         switch index {
         case 0: first
         case 1: second
-        default: others[index - 2]
+        default: others![index - 2]
         }
     }
 }

@@ -21,8 +21,9 @@ public final class Node<Scalar: FloatingPointTensorElement>: @unchecked Sendable
     /// The nodes of the inputs that need gradients (`nil` for constants), in argument order.
     /// Most ops have one or two inputs, so those live in the node itself: no array per node.
     let firstInput: Node?, secondInput: Node?
-    /// The inputs from the third on, for ops with more than two (concatenate, stack).
-    let otherInputs: [Node?]
+    /// The inputs from the third on, for ops with more than two (concatenate, stack); `nil`
+    /// otherwise, so that a node of one or two inputs holds no (empty) array to release.
+    let otherInputs: [Node?]?
     /// The number of inputs.
     let inputCount: Int
     /// The shape of the result (gradients arriving here have this shape).
@@ -45,7 +46,7 @@ public final class Node<Scalar: FloatingPointTensorElement>: @unchecked Sendable
 
     /// A recorded operation on `inputCount` inputs, given by their nodes (`nil` for a constant).
     @inline(__always)
-    init(operation: String, inputCount: Int, firstInput: Node?, secondInput: Node?, otherInputs: [Node?] = [],
+    init(operation: String, inputCount: Int, firstInput: Node?, secondInput: Node?, otherInputs: [Node?]? = nil,
          shape: [Int], savedBytes: Int, flops: Int,
          file: StaticString, line: UInt, pullback: @escaping (Variable<Scalar>) -> InputGradients<Scalar>) {
         self.sequenceNumber = nodeCounter.wrappingAdd(1, ordering: .relaxed).newValue
@@ -71,7 +72,7 @@ public final class Node<Scalar: FloatingPointTensorElement>: @unchecked Sendable
         self.inputCount = 0
         self.firstInput = nil
         self.secondInput = nil
-        self.otherInputs = []
+        self.otherInputs = nil
         self.shape = shape
         self.savedBytes = 0
         self.flops = 0
@@ -86,7 +87,7 @@ public final class Node<Scalar: FloatingPointTensorElement>: @unchecked Sendable
         switch index {
         case 0: firstInput
         case 1: secondInput
-        default: otherInputs[index - 2]
+        default: otherInputs![index - 2]
         }
     }
 

@@ -43,7 +43,7 @@ public func differentiableOperation<Scalar: FloatingPointTensorElement>(
     recordedOperation(name, inputCount: inputs.count, needsGradient: inputs.contains { $0.requiresGradient },
                       firstInput: inputs.count > 0 ? inputs[0].node : nil,
                       secondInput: inputs.count > 1 ? inputs[1].node : nil,
-                      otherInputs: inputs.count > 2 ? inputs[2...].map(\.node) : [],
+                      otherInputs: inputs.count > 2 ? inputs[2...].map(\.node) : nil,
                       value: value, savedBytes: savedBytes, flops: flops, file: file, line: line,
                       vectorJacobianProduct: vectorJacobianProduct)
 }
@@ -116,7 +116,7 @@ public func differentiableOperation<Scalar: FloatingPointTensorElement>(
 @inline(__always)
 func recordedOperation<Scalar: FloatingPointTensorElement>(
     _ name: String, inputCount: Int, needsGradient: Bool,
-    firstInput: Node<Scalar>?, secondInput: Node<Scalar>?, otherInputs: @autoclosure () -> [Node<Scalar>?] = [],
+    firstInput: Node<Scalar>?, secondInput: Node<Scalar>?, otherInputs: @autoclosure () -> [Node<Scalar>?]? = nil,
     value: Tensor<Scalar>, savedBytes: Int, flops: Int, file: StaticString, line: UInt,
     vectorJacobianProduct: @escaping (Variable<Scalar>) -> InputGradients<Scalar>
 ) -> Variable<Scalar> {
