@@ -144,6 +144,25 @@ import _TestSupport
         #expect(x.log().value.scalars[0].isNaN)
     }
 
+    /// The message names the line of the caller's code that called the op (not the op's own
+    /// file in Autograd), found from the call stack the node kept in anomaly mode.
+    @Test func anomalyMessagesNameTheCallersLine() async {
+        let forward = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            logOfMinusOne()
+        }
+        let forwardMessage = String(decoding: forward?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(forwardMessage.contains("anomaly: log (called at "), "\(forwardMessage)")
+        #expect(forwardMessage.contains("TapeTests.swift:\(logOfMinusOneLine))"), "\(forwardMessage)")
+
+        let backward = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            gradientOfTheSquareRootAtZero()
+        }
+        let backwardMessage = String(decoding: backward?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(backwardMessage.contains("anomaly: sqrt (called at "), "\(backwardMessage)")
+        #expect(backwardMessage.contains("backward pass"), "\(backwardMessage)")
+        #expect(backwardMessage.contains("TapeTests.swift:\(squareRootAtZeroLine))"), "\(backwardMessage)")
+    }
+
     @Test func anomalyModeStopsInTheBackwardPassToo() async {
         await #expect(processExitsWith: .failure) {
             // sqrt(0) is finite, its gradient 1/(2·0) is not.
@@ -159,3 +178,23 @@ import _TestSupport
         #expect(fixture.tensor("example", as: Double.self).scalars == [1])
     }
 }
+
+// The anomaly tests' ops, in functions of this file: an exit test's body is moved into a
+// generated file, so ops written in it would have no line here to be named.
+
+private func logOfMinusOne() {
+    let x = Variable(Tensor<Double>([-1]), requiresGradient: true)
+    GradientMode.detectingAnomalies { _ = x.log() }
+}
+/// The line of the op in `logOfMinusOne()`.
+private let logOfMinusOneLine = #line - 3
+
+private func gradientOfTheSquareRootAtZero() {
+    let x = Variable(Tensor<Double>([0]), requiresGradient: true)
+    _ = GradientMode.detectingAnomalies {
+        let root = x.sqrt()
+        return root.sum().backward()
+    }
+}
+/// The line of the op whose gradient is infinite in `gradientOfTheSquareRootAtZero()`.
+private let squareRootAtZeroLine = #line - 5

@@ -55,7 +55,9 @@ extension Variable {
         let order = reachableNodes(from: root)
         let detectingAnomalies = GradientMode.settings.isDetectingAnomalies
         root.pendingGradient = Variable(seed)
-        GradientMode.withRecording(createGraph) {
+        // The VJPs' own ops are not checked for anomalies: the sweep checks what each VJP returns,
+        // so that a message names the op being differentiated and where it was called.
+        GradientMode.sweeping(recording: createGraph) {
             for reference in order {
                 let node = reference.takeUnretainedValue()
                 guard let gradient = node.pendingGradient else { continue }
@@ -74,9 +76,7 @@ extension Variable {
                              "backward: the VJP of \(node.operation) returned \(inputGradients.count) gradients for \(node.inputCount) inputs")
                 for index in 0..<node.inputCount {
                     guard let input = node.input(index), let inputGradient = inputGradients[index] else { continue }
-                    if detectingAnomalies {
-                        checkFinite(inputGradient.value, operation: node.operation, pass: "backward", file: node.file, line: node.line)
-                    }
+                    if detectingAnomalies { node.checkFinite(gradient: inputGradient) }
                     // Most gradients already have their input's shape: handed on as they are, not
                     // through `summed`, whose result would be a copy.
                     if inputGradient.shape == input.shape {
@@ -93,6 +93,14 @@ extension Variable {
 }
 
 extension Node {
+    /// Stops when a gradient this node's VJP returned holds NaN or infinity, naming the op and
+    /// where it was called (out of line, like the other anomaly-mode work).
+    @inline(never)
+    func checkFinite(gradient: Variable<Scalar>) {
+        Autograd.checkFinite(gradient.value, operation: operation, pass: "backward",
+                             calledAt: callSite ?? CallSite(file: file, line: line, capturingStack: false))
+    }
+
     /// Adds `gradient` to the gradient pending for this node. Outside `createGraph` the sum is
     /// written into the pending tensor when nothing else holds it (the same additions, without a
     /// new tensor for each use of a variable used many times).

@@ -50,19 +50,19 @@ public enum GradientMode {
     /// Runs `body` with recording switched off: results are constants and no graph is kept
     /// (evaluation, optimizer updates, metrics).
     public static func withoutRecording<Result>(_ body: () throws -> Result) rethrows -> Result {
-        try withRecording(false, body)
-    }
-
-    /// Runs `body` with recording switched on or off (used by `backward`: on under
-    /// `createGraph: true`, off otherwise).
-    static func withRecording<Result>(_ enabled: Bool, _ body: () throws -> Result) rethrows -> Result {
-        try withSettings({ $0.isRecording = enabled }, body)
+        try withSettings({ $0.isRecording = false }, body)
     }
 
     /// Runs `body` stopping at the first operation, forward or backward, whose result holds NaN or
     /// infinity, with a message naming the op and the file and line that called it.
     public static func detectingAnomalies<Result>(_ body: () throws -> Result) rethrows -> Result {
         try withSettings({ $0.isDetectingAnomalies = true }, body)
+    }
+
+    /// Runs `body`, a backward sweep, with recording on or off (on under `createGraph: true`)
+    /// and without anomaly checks of single ops: the sweep checks what each VJP returns itself.
+    static func sweeping<Result>(recording: Bool, _ body: () throws -> Result) rethrows -> Result {
+        try withSettings({ $0.isRecording = recording; $0.isDetectingAnomalies = false }, body)
     }
 
     /// Runs `body` with the current settings as `change` leaves them, and puts the settings back

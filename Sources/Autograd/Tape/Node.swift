@@ -35,9 +35,12 @@ public final class Node<Scalar: FloatingPointTensorElement>: @unchecked Sendable
     public let savedBytes: Int
     /// Floating-point operations of the forward pass, for the graph dump.
     public let flops: Int
-    /// Where user code called the operation, for anomaly messages.
+    /// Where the operation was called, as the op passed it on (`#fileID` and `#line`).
     let file: StaticString
     let line: UInt
+    /// The call stack that recorded the node, kept in anomaly mode only: anomaly messages name
+    /// the caller's line from it.
+    var callSite: CallSite?
     /// Sweep bookkeeping, kept on the node rather than in hash tables keyed by it: the number of
     /// the last sweep that reached it, and the gradient accumulated for it during that sweep.
     /// (So one graph is swept by one thread at a time, like PyTorch's default engine.)

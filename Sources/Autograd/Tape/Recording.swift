@@ -26,7 +26,8 @@
 ///   - value: the forward result.
 ///   - savedBytes: bytes of tensors the VJP keeps alive, shown by the graph dump.
 ///   - flops: the forward pass's floating-point operations, shown by the graph dump.
-///   - file: the file where user code called the op, for anomaly messages.
+///   - file: the file anomaly messages name when the call stack names no line of the caller's
+///     (a build without debug information); anomaly messages otherwise name the caller's line.
 ///   - line: the line of that call.
 ///   - vectorJacobianProduct: maps the gradient of the result to one gradient per input.
 /// - Returns: a variable holding `value`, recorded on the tape when an input needs a gradient
@@ -59,7 +60,8 @@ public func differentiableOperation<Scalar: FloatingPointTensorElement>(
 ///   - value: the forward result.
 ///   - savedBytes: bytes of tensors the VJP keeps alive, shown by the graph dump.
 ///   - flops: the forward pass's floating-point operations, shown by the graph dump.
-///   - file: the file where user code called the op, for anomaly messages.
+///   - file: the file anomaly messages name when the call stack names no line of the caller's
+///     (a build without debug information); anomaly messages otherwise name the caller's line.
 ///   - line: the line of that call.
 ///   - vectorJacobianProduct: maps the gradient of the result to the gradient of the input.
 /// - Returns: a variable holding `value`, recorded on the tape when the input needs a gradient
@@ -90,7 +92,8 @@ public func differentiableOperation<Scalar: FloatingPointTensorElement>(
 ///   - value: the forward result.
 ///   - savedBytes: bytes of tensors the VJP keeps alive, shown by the graph dump.
 ///   - flops: the forward pass's floating-point operations, shown by the graph dump.
-///   - file: the file where user code called the op, for anomaly messages.
+///   - file: the file anomaly messages name when the call stack names no line of the caller's
+///     (a build without debug information); anomaly messages otherwise name the caller's line.
 ///   - line: the line of that call.
 ///   - vectorJacobianProduct: maps the gradient of the result to the gradients of the two inputs.
 /// - Returns: a variable holding `value`, recorded on the tape when an input needs a gradient
@@ -121,23 +124,25 @@ func recordedOperation<Scalar: FloatingPointTensorElement>(
     vectorJacobianProduct: @escaping (Variable<Scalar>) -> InputGradients<Scalar>
 ) -> Variable<Scalar> {
     let settings = GradientMode.settings
-    if settings.isDetectingAnomalies { checkFinite(value, operation: name, pass: "forward", file: file, line: line) }
+    let callSite = settings.isDetectingAnomalies ? CallSite(file: file, line: line) : nil
+    if let callSite { checkFinite(value, operation: name, pass: "forward", calledAt: callSite) }
     guard settings.isRecording, needsGradient else { return Variable(value: value, node: nil) }
     let node = Node(operation: name, inputCount: inputCount, firstInput: firstInput, secondInput: secondInput,
                     otherInputs: otherInputs(), shape: value.shape, savedBytes: savedBytes, flops: flops,
                     file: file, line: line, pullback: vectorJacobianProduct)
+    node.callSite = callSite
     return Variable(value: value, node: node)
 }
 
-/// Stops with a message naming the op and its call site when `value` holds NaN or infinity.
+/// Stops with a message naming the op and where it was called when `value` holds NaN or infinity.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 func checkFinite<Scalar: FloatingPointTensorElement>(
-    _ value: Tensor<Scalar>, operation: String, pass: String, file: StaticString, line: UInt
+    _ value: Tensor<Scalar>, operation: String, pass: String, calledAt callSite: CallSite
 ) {
     let bad = value.withUnsafeBufferPointer { buffer in buffer.firstIndex { !$0.isFinite } }
     if let bad {
-        preconditionFailure("anomaly: \(operation) (called at \(file):\(line)) produced \(value.scalars[bad]) in the \(pass) pass, at flat index \(bad) of shape \(value.shape)")
+        preconditionFailure("anomaly: \(operation) (called at \(callSite.description)) produced \(value.scalars[bad]) in the \(pass) pass, at flat index \(bad) of shape \(value.shape)")
     }
 }
 
