@@ -146,9 +146,7 @@ func reachableNodes<Scalar>(from root: Node<Scalar>) -> [Unmanaged<Node<Scalar>>
         }
         next += 1
     }
-    order.sort { first, second in
-        first._withUnsafeGuaranteedRef { $0.sequenceNumber } > second._withUnsafeGuaranteedRef { $0.sequenceNumber }
-    }
+    order.sort { $0.takeUnretainedValue().sequenceNumber > $1.takeUnretainedValue().sequenceNumber }
     return order
 }
 
