@@ -10,26 +10,26 @@ import Runtime
 /// forward traceback; when the op turns out to produce NaN or infinity, the stack is symbolicated
 /// and the message names the first frame in the caller's code. Without debug information, or
 /// where the `Runtime` module is missing, the message falls back to the op's own file and line.
-final class CallSite: @unchecked Sendable {
+final class CallSite: Sendable {
     #if canImport(Runtime)
     private let backtrace: Backtrace?
     #endif
-    /// The file and line the op passed on, for when the stack names no frame of the caller's.
-    private let fallback: String
 
-    /// The current call stack, or with `capturingStack: false` only the file and line the op
-    /// passed on (for a node recorded outside anomaly mode and swept inside it).
+    /// The current call stack.
     @inline(never)
-    init(file: StaticString, line: UInt, capturingStack: Bool = true) {
+    init() {
         #if canImport(Runtime)
-        backtrace = capturingStack ? try? Backtrace.capture(limit: 128) : nil
+        backtrace = try? Backtrace.capture(limit: 128)
         #endif
-        fallback = "\(file):\(line)"
+    }
+
+    /// Where an op was called, as anomaly messages name it: the caller's line from `callSite`'s
+    /// stack, or the `file` and `line` the op passed on (no stack kept, no debug information).
+    static func location(_ callSite: CallSite?, file: StaticString, line: UInt) -> String {
+        callSite?.callerLocation() ?? "\(file):\(line)"
     }
 
     /// `path:line` of the innermost frame outside Tensor and Autograd that called into them.
-    lazy var description: String = callerLocation() ?? fallback
-
     private func callerLocation() -> String? {
         #if canImport(Runtime)
         guard let frames = backtrace?.symbolicated()?.frames else { return nil }

@@ -98,7 +98,7 @@ extension Node {
     @inline(never)
     func checkFinite(gradient: Variable<Scalar>) {
         Autograd.checkFinite(gradient.value, operation: operation, pass: "backward",
-                             calledAt: callSite ?? CallSite(file: file, line: line, capturingStack: false))
+                             calledAt: CallSite.location(callSite, file: file, line: line))
     }
 
     /// Adds `gradient` to the gradient pending for this node. Outside `createGraph` the sum is
@@ -137,6 +137,7 @@ func reachableNodes<Scalar>(from root: Node<Scalar>) -> [Unmanaged<Node<Scalar>>
     var order = [Unmanaged.passUnretained(root)]
     var next = 0
     while next < order.count {
+        // A guaranteed reference: the inputs read from it are not retained either.
         order[next]._withUnsafeGuaranteedRef { node in
             for index in 0..<node.inputCount {
                 guard let input = node.input(index), input.lastSweep != sweep else { continue }

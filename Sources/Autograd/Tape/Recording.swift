@@ -124,8 +124,10 @@ func recordedOperation<Scalar: FloatingPointTensorElement>(
     vectorJacobianProduct: @escaping (Variable<Scalar>) -> InputGradients<Scalar>
 ) -> Variable<Scalar> {
     let settings = GradientMode.settings
-    let callSite = settings.isDetectingAnomalies ? CallSite(file: file, line: line) : nil
-    if let callSite { checkFinite(value, operation: name, pass: "forward", calledAt: callSite) }
+    let callSite = settings.isDetectingAnomalies ? CallSite() : nil
+    if let callSite {
+        checkFinite(value, operation: name, pass: "forward", calledAt: CallSite.location(callSite, file: file, line: line))
+    }
     guard settings.isRecording, needsGradient else { return Variable(value: value, node: nil) }
     let node = Node(operation: name, inputCount: inputCount, firstInput: firstInput, secondInput: secondInput,
                     otherInputs: otherInputs(), shape: value.shape, savedBytes: savedBytes, flops: flops,
@@ -138,11 +140,11 @@ func recordedOperation<Scalar: FloatingPointTensorElement>(
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 func checkFinite<Scalar: FloatingPointTensorElement>(
-    _ value: Tensor<Scalar>, operation: String, pass: String, calledAt callSite: CallSite
+    _ value: Tensor<Scalar>, operation: String, pass: String, calledAt location: @autoclosure () -> String
 ) {
     let bad = value.withUnsafeBufferPointer { buffer in buffer.firstIndex { !$0.isFinite } }
     if let bad {
-        preconditionFailure("anomaly: \(operation) (called at \(callSite.description)) produced \(value.scalars[bad]) in the \(pass) pass, at flat index \(bad) of shape \(value.shape)")
+        preconditionFailure("anomaly: \(operation) (called at \(location())) produced \(value.scalars[bad]) in the \(pass) pass, at flat index \(bad) of shape \(value.shape)")
     }
 }
 
